@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` (the whole system locally) and `make test`.
+# Both create the virtual environments on first use (scripts/setup).
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .venv-tools/bin
+STAMP := $(VENV)/.setup-done
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: setup run test lint typecheck openapi bench build deploy clean
+
+$(STAMP): pyproject.toml scripts/setup
+	scripts/setup
+	touch $@
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m local
+
+test: $(STAMP) lint
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+openapi: $(STAMP)
+	$(PY) -m shared.api.openapi > openapi.json
+
+bench: $(STAMP)
+	$(PY) bench/cold_start.py
+
+build: $(STAMP)
+	$(TOOLS)/sam build --template template.yaml
+
+deploy: build
+	$(TOOLS)/sam deploy --guided
+
+# Called by `sam build` (BuildMethod: makefile) with ARTIFACTS_DIR set: the layer is the `shared`
+# package plus the runtime dependencies as Linux wheels for the Lambda Python (boto3 comes with the runtime).
+build-SharedLayer:
+	uv pip install --quiet --target "$(ARTIFACTS_DIR)/python" --python-version 3.12 \
+		--python-platform x86_64-manylinux2014 --only-binary :all: -r pyproject.toml
+	rm -rf "$(ARTIFACTS_DIR)"/python/boto3 "$(ARTIFACTS_DIR)"/python/botocore "$(ARTIFACTS_DIR)"/python/s3transfer
+	cp -r shared "$(ARTIFACTS_DIR)/python/shared"
+	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -prune -exec rm -rf {} +
+
+clean:
+	rm -rf $(VENV) .venv-tools .aws-sam .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,26 @@
+"""POST /users/{user_id}/houses: an operator, or the user, adds a house (one per address)."""
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from shared.api.docs import IdempotencyKey, responses
+from shared.api.idempotency import create_once
+from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.models.houses import House, HouseCreate
+from shared.services import houses
+
+router = Router()
+
+
+@router.post(
+    "/users/<user_id>/houses",
+    status_code=201,
+    tags=["Houses"],
+    responses=responses(House, 400, 404, 409, 422, status=201),
+)
+def create_house(user_id: str, house: HouseCreate, idempotency_key: IdempotencyKey = None) -> House:
+    caller = current_caller(router)
+    return create_once(router, idempotency_key, house, lambda: houses.create_house(caller, user_id, house), House)
+
+
+app = build_resolver(router)
+lambda_handler = lambda_handler_for(app)

@@ -1,0 +1,71 @@
+"""The Houses table, with a by_user index listing a user's houses oldest first."""
+
+from datetime import datetime
+
+from pynamodb.attributes import UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from shared.config import env
+from shared.dal.pages import PageRequest, read_page
+from shared.models.houses import House, HouseKind
+
+
+class HousesByUserIndex(GlobalSecondaryIndex["HouseRecord"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class HouseRecord(Model):
+    class Meta:
+        table_name = env("HOUSES_TABLE")
+
+    id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute()
+    address = UnicodeAttribute()
+    postal_code = UnicodeAttribute()
+    city = UnicodeAttribute(null=True)
+    address_key = UnicodeAttribute()  # the unique key this house holds (released when the address changes)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+    by_user = HousesByUserIndex()
+
+    def to_house(self) -> House:
+        return House(
+            id=self.id,
+            user_id=self.user_id,
+            name=self.name,
+            kind=HouseKind(self.kind),
+            address=self.address,
+            postal_code=self.postal_code,
+            city=self.city,
+            created_at=datetime.fromisoformat(self.created_at),
+            updated_at=datetime.fromisoformat(self.updated_at),
+        )
+
+
+def get_house_record(house_id: str) -> HouseRecord | None:
+    try:
+        return HouseRecord.get(house_id, consistent_read=True)
+    except HouseRecord.DoesNotExist:
+        return None
+
+
+def list_houses(user_id: str, page: PageRequest) -> tuple[list[House], str | None]:
+    records, cursor = read_page(
+        lambda limit, start: HouseRecord.by_user.query(user_id, limit=limit, last_evaluated_key=start),
+        page,
+        lambda record: {
+            "id": {"S": record.id},
+            "user_id": {"S": record.user_id},
+            "created_at": {"S": record.created_at},
+        },
+    )
+    return [record.to_house() for record in records], cursor

@@ -1,0 +1,1 @@
+"""Pydantic models: API request bodies and responses (they also generate openapi.json)."""

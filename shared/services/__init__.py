@@ -1,0 +1,1 @@
+"""Use cases: access rules and domain decisions, on top of the storage and integration modules."""
