@@ -1,0 +1,141 @@
+import time
+from datetime import UTC, datetime
+
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+
+from local.events import LambdaContext, http_api_event, stringify_claim
+
+
+def test_an_authorized_request_has_the_shape_api_gateway_sends():
+    event = http_api_event(
+        "post",
+        "/users/u-1/houses",
+        route_key="POST /users/{user_id}/houses",
+        path_parameters={"user_id": "u-1"},
+        query="limit=5&tag=a&tag=b",
+        headers={"Content-Type": "application/json", "User-Agent": "tests", "Host": "127.0.0.1:3000"},
+        body='{"address": "Calle Mayor 1"}',
+        jwt_claims={"sub": "s-1", "cognito:groups": ["operators"], "exp": 1700000000, "email_verified": True},
+        source_ip="10.0.0.7",
+        request_id="req-1",
+        request_time=datetime(2024, 4, 1, 10, 30, 5, tzinfo=UTC),
+    )
+
+    assert event == {
+        "version": "2.0",
+        "routeKey": "POST /users/{user_id}/houses",
+        "rawPath": "/users/u-1/houses",
+        "rawQueryString": "limit=5&tag=a&tag=b",
+        "headers": {"content-type": "application/json", "user-agent": "tests", "host": "127.0.0.1:3000"},
+        "queryStringParameters": {"limit": "5", "tag": "a,b"},
+        "pathParameters": {"user_id": "u-1"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "authorizer": {
+                "jwt": {
+                    "claims": {
+                        "sub": "s-1",
+                        "cognito:groups": "[operators]",
+                        "exp": "1700000000",
+                        "email_verified": "true",
+                    },
+                    "scopes": None,
+                }
+            },
+            "domainName": "127.0.0.1:3000",
+            "domainPrefix": "127",
+            "http": {
+                "method": "POST",
+                "path": "/users/u-1/houses",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "10.0.0.7",
+                "userAgent": "tests",
+            },
+            "requestId": "req-1",
+            "routeKey": "POST /users/{user_id}/houses",
+            "stage": "$default",
+            "time": "01/Apr/2024:10:30:05 +0000",
+            "timeEpoch": 1711967405000,
+        },
+        "body": '{"address": "Calle Mayor 1"}',
+        "isBase64Encoded": False,
+    }
+
+
+def test_optional_parts_are_absent_as_in_aws():
+    event = http_api_event("GET", "/me")
+
+    assert event["routeKey"] == "GET /me"
+    assert event["rawQueryString"] == ""
+    for absent in ("queryStringParameters", "pathParameters", "body", "cookies"):
+        assert absent not in event
+    assert "authorizer" not in event["requestContext"]
+
+
+def test_a_query_mapping_repeats_keys_in_the_raw_string_and_joins_them_in_the_parameters():
+    event = http_api_event("GET", "/users", query={"search": "ana lópez", "tag": ["a", "b"]})
+
+    assert event["rawQueryString"] == "search=ana+l%C3%B3pez&tag=a&tag=b"
+    assert event["queryStringParameters"] == {"search": "ana lópez", "tag": "a,b"}
+
+
+def test_cookies_leave_the_headers_for_their_own_list():
+    event = http_api_event("GET", "/me", headers={"Cookie": "a=1; b=2", "Accept": "*/*"})
+
+    assert event["cookies"] == ["a=1", "b=2"]
+    assert event["headers"] == {"accept": "*/*"}
+
+
+def test_an_access_token_passes_its_scopes():
+    event = http_api_event("GET", "/me", jwt_claims={"scope": "imports/write aws.cognito.signin.user.admin"})
+
+    assert event["requestContext"]["authorizer"]["jwt"]["scopes"] == ["imports/write", "aws.cognito.signin.user.admin"]
+
+
+def test_claims_are_stringified_as_api_gateway_does():
+    assert stringify_claim(["operators", "auditors"]) == "[operators auditors]"
+    assert stringify_claim([]) == "[]"
+    assert stringify_claim(1.7e9) == "1700000000"
+    assert stringify_claim(False) == "false"
+    assert stringify_claim("[operators]") == "[operators]"  # already a string: unchanged
+
+
+def test_powertools_reads_the_event():
+    event = APIGatewayProxyEventV2(
+        http_api_event(
+            "GET",
+            "/users/u-1",
+            path_parameters={"user_id": "u-1"},
+            query="limit=2",
+            headers={"Authorization": "Bearer x"},
+            jwt_claims={"sub": "s-1", "cognito:groups": ["operators"]},
+        )
+    )
+
+    assert event.http_method == "GET"
+    assert event.path == "/users/u-1"
+    assert event.path_parameters == {"user_id": "u-1"}
+    assert event.query_string_parameters == {"limit": "2"}
+    assert event.request_context.authorizer.jwt_claim == {"sub": "s-1", "cognito:groups": "[operators]"}
+    assert event.headers["authorization"] == "Bearer x"
+
+
+def test_the_context_names_the_function_and_counts_down_from_its_timeout():
+    context = LambdaContext(
+        "local-CreateHouseFunction", timeout_seconds=10, memory_limit_in_mb=512, aws_request_id="r-1"
+    )
+
+    assert context.function_name == "local-CreateHouseFunction"
+    assert context.memory_limit_in_mb == 512
+    assert context.aws_request_id == "r-1"
+    assert context.invoked_function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:local-CreateHouseFunction"
+    assert context.log_group_name == "/aws/lambda/local-CreateHouseFunction"
+    remaining = context.get_remaining_time_in_millis()
+    assert 9_000 < remaining <= 10_000
+    time.sleep(0.05)
+    assert context.get_remaining_time_in_millis() < remaining
+
+
+def test_the_remaining_time_never_goes_below_zero():
+    assert LambdaContext("f", timeout_seconds=0).get_remaining_time_in_millis() == 0
