@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(PY) -m local
 
 test: $(STAMP) lint
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 openapi: $(STAMP)
-	$(PY) -m shared.api.openapi > openapi.json
+	$(PY) -m local.openapi > openapi.json
 
 bench: $(STAMP)
 	$(PY) bench/cold_start.py

@@ -1,6 +1,7 @@
 import time
 
 import pytest
+
 from local.auth import JwksCache, JwtAuthorizer, UnauthorizedError, local_jwks_url
 
 JWKS_URL = "http://127.0.0.1:5000/eu-west-1_TESTPOOL/.well-known/jwks.json"

@@ -13,11 +13,12 @@ import pytest
 import requests
 
 from local.auth import JwksCache, JwtAuthorizer
+from local.deployment import Deployment, ProvisionedResource
 from local.functions import FunctionRuntime
-from local.gateway import GatewayRoute, LocalHttpApi
-from local.template import FunctionSpec, HttpRoute
+from local.gateway import GatewayRoute, LocalHttpApi, http_api_from_deployment
+from local.template import FunctionSpec, HttpRoute, Template
 
-HANDLER_SOURCE = dedent('''
+HANDLER_SOURCE = dedent("""
     import base64
     import json
     import time
@@ -43,7 +44,7 @@ HANDLER_SOURCE = dedent('''
             "body": json.dumps({"event": event, "function_name": context.function_name,
                                 "remaining_ms": context.get_remaining_time_in_millis()}),
         }
-''')
+""")
 
 
 def function_spec(code_dir: Path, logical_id: str = "EchoFunction") -> FunctionSpec:
@@ -104,7 +105,7 @@ def test_an_authorized_request_reaches_the_handler_with_the_api_gateway_event(ap
     assert response.status_code == 207
     assert response.headers["x-served-by"] == "local_fn_EchoFunction"
     assert response.headers["apigw-requestid"]
-    assert response.headers["set-cookie"] == "session=abc; Path=/, theme=dark"  # two Set-Cookie headers
+    assert response.raw.headers.getlist("Set-Cookie") == ["session=abc; Path=/", "theme=dark"]
     served = response.json()
     assert served["function_name"] == "test-EchoFunction"
     assert 0 < served["remaining_ms"] <= 5000
@@ -211,3 +212,58 @@ def test_concurrent_requests_run_at_once_each_in_its_own_instance(api):
     assert served_by == {"local_fn_EchoFunction", "local_fn_EchoFunction_2"}
     # A later request reuses a warm instance rather than loading a third one.
     assert requests.post(f"{api.url}/open", timeout=10).headers["x-served-by"] in served_by
+
+
+def test_routes_from_the_template_get_their_api_authorizer_unless_they_opt_out(tmp_path):
+    (tmp_path / "template.yaml").write_text(
+        dedent("""
+        Resources:
+          Pool:
+            Type: AWS::Cognito::UserPool
+          Client:
+            Type: AWS::Cognito::UserPoolClient
+          Api:
+            Type: AWS::Serverless::HttpApi
+            Properties:
+              Auth:
+                DefaultAuthorizer: Jwt
+                Authorizers:
+                  Jwt:
+                    IdentitySource: $request.header.X-Token
+                    JwtConfiguration:
+                      issuer: !Sub "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"
+                      audience: [!Ref Client]
+          Function:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: fn/
+              Handler: app.handler
+              Events:
+                Private:
+                  Type: HttpApi
+                  Properties: {ApiId: !Ref Api, Method: GET, Path: /private}
+                Public:
+                  Type: HttpApi
+                  Properties: {ApiId: !Ref Api, Method: GET, Path: /public, Auth: {Authorizer: NONE}}
+        """)
+    )
+    deployment = Deployment(Template.load(tmp_path / "template.yaml"), prefix="t", region="eu-west-1")
+    deployment.record("Pool", ProvisionedResource(ref="eu-west-1_pool"))
+    deployment.record("Client", ProvisionedResource(ref="client-1"))
+    runtime = FunctionRuntime(
+        deployment.template.function("Function"), function_name="t-Function", region="eu-west-1", account_id="1"
+    )
+
+    api = http_api_from_deployment(
+        deployment, deployment.template.http_routes(), {"Function": runtime}, aws_endpoint="http://127.0.0.1:5000"
+    )
+    api.stop()
+
+    authorizers = {gateway_route.route.path: gateway_route.authorizer for gateway_route in api.routes}
+    assert authorizers["/public"] is None
+    private = authorizers["/private"]
+    assert private is not None
+    assert private.issuer == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool"
+    assert private.audiences == {"client-1"}
+    assert private.identity_header == "x-token"
+    assert private.jwks.url == "http://127.0.0.1:5000/eu-west-1_pool/.well-known/jwks.json"

@@ -14,26 +14,22 @@ def project_routes() -> RouteTable:
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "route_key", "function_id", "parameters"),
+    ("method", "path", "expected"),
     [
-        ("POST", "/users", "POST /users", "CreateUserFunction", {}),
-        ("GET", "/users", "GET /users", "GetUsersFunction", {}),
-        ("GET", "/me", "GET /me", "GetUsersFunction", {}),
-        ("GET", "/users/u-1", "GET /users/{user_id}", "GetUsersFunction", {"user_id": "u-1"}),
-        ("post", "/users/u-1/houses", "POST /users/{user_id}/houses", "CreateHouseFunction", {"user_id": "u-1"}),
-        ("GET", "/users/u-1/houses", "GET /users/{user_id}/houses", "GetHousesFunction", {"user_id": "u-1"}),
-        ("PATCH", "/houses/h%201", "PATCH /houses/{house_id}", "UpdateHouseFunction", {"house_id": "h 1"}),
+        ("POST", "/users", ("POST /users", "CreateUserFunction", {})),
+        ("GET", "/users", ("GET /users", "GetUsersFunction", {})),
+        ("GET", "/me", ("GET /me", "GetUsersFunction", {})),
+        ("GET", "/users/u-1", ("GET /users/{user_id}", "GetUsersFunction", {"user_id": "u-1"})),
+        ("post", "/users/u-1/houses", ("POST /users/{user_id}/houses", "CreateHouseFunction", {"user_id": "u-1"})),
+        ("GET", "/users/u-1/houses", ("GET /users/{user_id}/houses", "GetHousesFunction", {"user_id": "u-1"})),
+        ("PATCH", "/houses/h%201", ("PATCH /houses/{house_id}", "UpdateHouseFunction", {"house_id": "h 1"})),
     ],
 )
-def test_the_project_routes_reach_their_functions(project_routes, method, path, route_key, function_id, parameters):
+def test_the_project_routes_reach_their_functions(project_routes, method, path, expected):
     match = project_routes.match(method, path)
 
     assert match is not None
-    assert (match.route.route_key, match.route.function_id, match.path_parameters) == (
-        route_key,
-        function_id,
-        parameters,
-    )
+    assert (match.route.route_key, match.route.function_id, match.path_parameters) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,82 @@
+"""`python -m local` (`make run`): the whole backend on this machine, no Docker. Ctrl-C stops it.
+
+Settings (environment): LOCAL_AWS_PORT (5000), LOCAL_API_PORT (3000), LOCAL_STATE_DIR (.local),
+AWS_DEFAULT_REGION (eu-west-1), LOCAL_OPERATOR_EMAIL, LOCAL_OPERATOR_PASSWORD. Port 0 picks a free port;
+the ports in use are in <LOCAL_STATE_DIR>/stack.json.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import Any
+
+from local.stack import LocalStack, Settings, StackStartError
+
+
+def banner(state: dict[str, Any], settings: Settings) -> str:
+    endpoint, region = state["aws_endpoint"], state["region"]
+    email, password = state["operator_email"], state["operator_password"]
+    client_id = state["user_pool_client_id"]
+    auth_parameters = shlex.quote(f"USERNAME={email},PASSWORD={password}")
+    return f"""
+Local stack is running (Ctrl-C stops it)
+  API            {state.get("api_url", "(no HttpApi routes)")}
+  AWS endpoint   {endpoint}  (region {region}, any credentials)
+  User pool      {state["user_pool_id"]}  app client {client_id}
+  Operator       {email} / {password}
+  State          {settings.state_file}
+
+Sign in as the operator (the ID token is the bearer token):
+  TOKEN=$(aws cognito-idp initiate-auth --auth-flow USER_PASSWORD_AUTH --client-id {client_id} \\
+    --auth-parameters {auth_parameters} \\
+    --endpoint-url {endpoint} --region {region} --query AuthenticationResult.IdToken --output text)
+  curl -H "Authorization: Bearer $TOKEN" {state.get("api_url", "")}/users
+
+or in Python:
+  import boto3
+  cognito = boto3.client("cognito-idp", endpoint_url="{endpoint}", region_name="{region}")
+  token = cognito.initiate_auth(ClientId="{client_id}", AuthFlow="USER_PASSWORD_AUTH",
+      AuthParameters={{"USERNAME": "{email}", "PASSWORD": "{password}"}})["AuthenticationResult"]["IdToken"]
+"""
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # moto's server logs every AWS call, botocore and PynamoDB where they found their settings: noise here.
+    for chatty in ("werkzeug", "botocore", "pynamodb"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    stop_requested = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger("local").info("%s received: stopping", signal.Signals(signum).name)
+        stop_requested.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    settings = Settings.from_environ()
+    stack = LocalStack(settings)
+    try:
+        state = stack.start()
+    except StackStartError as error:
+        logging.getLogger("local").error("the local stack could not start: %s", error)
+        return 1
+    except Exception:
+        logging.getLogger("local").exception("the local stack could not start")
+        return 1
+    print(banner(state, settings), flush=True)
+    try:
+        while not stop_requested.wait(timeout=1):
+            pass
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The whole local system: moto, the template's resources, a seeded operator, the functions and what
+invokes them. `python -m local` runs it; its state file tells tests and tools where everything is."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from local.deployment import Deployment, export_function_environments
+from local.event_sources import RunningEventSource, StackContext, start_event_sources
+from local.functions import FunctionLoadError, FunctionRuntime
+from local.moto_patches import serialise_dynamodb_writes
+from local.provision import provision
+from local.seed import seed_user
+from local.template import Template, TemplateError
+
+logger = logging.getLogger(__name__)
+
+STACK_NAME = "local"
+OPERATORS_GROUP = "operators"
+STATE_FILE_NAME = "stack.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    aws_port: int = 5000
+    api_port: int = 3000
+    state_dir: Path = Path(".local")
+    region: str = "eu-west-1"
+    operator_email: str = "operator@example.com"
+    # Satisfies the pool's policy (12+ characters, upper, lower, digit) and is safe to paste in a shell.
+    operator_password: str = "Operator-Local-2024"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        defaults = cls()
+        return cls(
+            aws_port=int(environ.get("LOCAL_AWS_PORT", defaults.aws_port)),
+            api_port=int(environ.get("LOCAL_API_PORT", defaults.api_port)),
+            state_dir=Path(environ.get("LOCAL_STATE_DIR") or defaults.state_dir),
+            region=environ.get("AWS_DEFAULT_REGION") or environ.get("AWS_REGION") or defaults.region,
+            operator_email=environ.get("LOCAL_OPERATOR_EMAIL") or defaults.operator_email,
+            operator_password=environ.get("LOCAL_OPERATOR_PASSWORD") or defaults.operator_password,
+        )
+
+    @property
+    def state_file(self) -> Path:
+        return self.state_dir / STATE_FILE_NAME
+
+
+class StackStartError(RuntimeError):
+    """The local stack cannot start; the message says why and what to change."""
+
+
+def point_this_process_at(aws_endpoint: str, region: str) -> None:
+    """boto3 and PynamoDB clients created from now on talk to moto, never to a real account."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        AWS_ENDPOINT_URL=aws_endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",  # moto accepts any credentials
+        AWS_DEFAULT_REGION=region,
+        AWS_REGION=region,
+        POWERTOOLS_TRACE_DISABLED="true",  # there is no X-Ray daemon locally
+    )
+
+
+class LocalStack:
+    def __init__(self, settings: Settings, template: Template | None = None) -> None:
+        self.settings = settings
+        self.template = template or Template.load()
+        self.state: dict[str, Any] = {}
+        self._moto: ThreadedMotoServer | None = None
+        self._sources: list[RunningEventSource] = []
+
+    def start(self) -> dict[str, Any]:
+        """Start everything and write the state file; returns its content. Stops what started on failure."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for source in reversed(self._sources):
+            source.stop()
+        self._sources = []
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        if self.state:
+            self.settings.state_file.unlink(missing_ok=True)
+
+    def _start(self) -> dict[str, Any]:
+        settings = self.settings
+        settings.state_file.unlink(missing_ok=True)  # a stale file must not be mistaken for this run
+        aws_endpoint = self._start_moto()
+        point_this_process_at(aws_endpoint, settings.region)
+        deployment = provision(self.template, prefix=STACK_NAME, region=settings.region)
+        user_pool_id, client_id = self._seed_operator(deployment)
+        export_function_environments(deployment)
+        functions = self._load_functions(deployment)
+        context = StackContext(
+            deployment=deployment, aws_endpoint=aws_endpoint, functions=functions, api_port=settings.api_port
+        )
+        try:
+            self._sources = start_event_sources(context)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise StackStartError(f"port {settings.api_port} is in use: set LOCAL_API_PORT to a free port") from error
+        self.state = {
+            "aws_endpoint": aws_endpoint,
+            "region": settings.region,
+            "user_pool_id": user_pool_id,
+            "user_pool_client_id": client_id,
+            "operator_email": settings.operator_email,
+            "operator_password": settings.operator_password,
+            "resources": deployment.physical_names(),
+        }
+        for source in self._sources:
+            self.state.update(source.state)
+        _write_atomically(settings.state_file, json.dumps(self.state, indent=2) + "\n")
+        return self.state
+
+    def _start_moto(self) -> str:
+        port = self.settings.aws_port
+        if port:  # ThreadedMotoServer.start() would hang if its port were taken: check first
+            with socket.socket() as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError as error:
+                    raise StackStartError(f"port {port} is in use: set LOCAL_AWS_PORT to a free port") from error
+        serialise_dynamodb_writes()  # concurrent requests must race as they would in DynamoDB, no worse
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self._moto.start()
+        host, actual_port = self._moto.get_host_and_port()
+        return f"http://{host}:{actual_port}"
+
+    def _seed_operator(self, deployment: Deployment) -> tuple[str, str]:
+        template = deployment.template
+        user_pool_id = str(deployment.ref(template.user_pool().logical_id))
+        clients = [
+            client
+            for client in template.user_pool_clients()
+            if "ALLOW_USER_PASSWORD_AUTH" in (deployment.resolve(client.properties).get("ExplicitAuthFlows") or [])
+        ]
+        if not clients:
+            raise TemplateError("no user pool client allows USER_PASSWORD_AUTH: nobody could sign in locally")
+        groups = {deployment.ref(group.logical_id) for group in template.user_pool_groups()}
+        if OPERATORS_GROUP not in groups:
+            raise TemplateError(f"the template has no {OPERATORS_GROUP!r} user pool group")
+        cognito = boto3.client("cognito-idp", region_name=deployment.region)
+        try:
+            seed_user(
+                cognito,
+                user_pool_id=user_pool_id,
+                email=self.settings.operator_email,
+                password=self.settings.operator_password,
+                groups=[OPERATORS_GROUP],
+            )
+        except cognito.exceptions.InvalidPasswordException as error:
+            raise StackStartError(f"LOCAL_OPERATOR_PASSWORD does not satisfy the user pool: {error}") from error
+        return user_pool_id, str(deployment.ref(clients[0].logical_id))
+
+    def _load_functions(self, deployment: Deployment) -> dict[str, FunctionRuntime]:
+        functions = {}
+        for spec in deployment.template.functions():
+            if not deployment.is_created(deployment.template.resource(spec.logical_id)):
+                continue
+            runtime = FunctionRuntime(
+                spec,
+                function_name=str(deployment.ref(spec.logical_id)),
+                region=deployment.region,
+                account_id=deployment.account_id,
+            )
+            # Loading now shows import errors at start-up; a function that fails keeps being retried on
+            # each invocation (answered 500 meanwhile), so the stack still starts while code is in progress.
+            try:
+                runtime.warm()
+            except FunctionLoadError as error:
+                logger.warning("%s", error)
+            except Exception:
+                logger.exception("%s failed to load", spec.logical_id)
+            functions[spec.logical_id] = runtime
+        return functions
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # Readers polling for the file never see it half written.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    partial.replace(path)
