@@ -4,9 +4,9 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from shared.dal import unique_keys
-from shared.dal.houses import HouseRecord
+from shared.dal.houses import HouseRecord, house_changed_concurrently
 from shared.dal.transactions import ConditionFailedError, write_transaction
-from shared.errors import ConflictError, UniqueValueTakenError
+from shared.errors import UniqueValueTakenError
 
 
 def create_house(record: HouseRecord) -> None:
@@ -29,7 +29,7 @@ def save_changes(record: HouseRecord, previous_address_key: str) -> None:
             record.save()
         except (PutError, UpdateError) as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
-                raise _changed_concurrently() from None
+                raise house_changed_concurrently() from None
             raise
         return
 
@@ -44,12 +44,8 @@ def save_changes(record: HouseRecord, previous_address_key: str) -> None:
         # Order: the delete (release) comes first, then the puts (claim, house).
         if failure.index == 1:
             raise _address_taken(record.address_key) from None
-        raise _changed_concurrently() from None
+        raise house_changed_concurrently() from None
 
 
 def _address_taken(key: str) -> UniqueValueTakenError:
     return UniqueValueTakenError(key, owner_id=unique_keys.owner_of(key))
-
-
-def _changed_concurrently() -> ConflictError:
-    return ConflictError("the house was changed by another request meanwhile; read it again and retry")

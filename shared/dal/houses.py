@@ -8,6 +8,7 @@ from pynamodb.models import Model
 
 from shared.config import env
 from shared.dal.pages import PageRequest, read_page
+from shared.errors import ConflictError
 from shared.models.houses import House, HouseKind
 
 
@@ -32,6 +33,10 @@ class HouseRecord(Model):
     postal_code = UnicodeAttribute()
     city = UnicodeAttribute(null=True)
     address_key = UnicodeAttribute()  # the unique key this house holds (released when the address changes)
+    electricity_cups = UnicodeAttribute(null=True)
+    electricity_link_id = UnicodeAttribute(null=True)  # its current item in CupsLinksTable
+    gas_cups = UnicodeAttribute(null=True)
+    gas_link_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -46,9 +51,15 @@ class HouseRecord(Model):
             address=self.address,
             postal_code=self.postal_code,
             city=self.city,
+            electricity_cups=self.electricity_cups,
+            gas_cups=self.gas_cups,
             created_at=datetime.fromisoformat(self.created_at),
             updated_at=datetime.fromisoformat(self.updated_at),
         )
+
+
+def house_changed_concurrently() -> ConflictError:
+    return ConflictError("the house was changed by another request meanwhile; read it again and retry")
 
 
 def get_house_record(house_id: str) -> HouseRecord | None:

@@ -37,7 +37,7 @@ def create_house(caller: Caller, user_id: str, body: HouseCreate) -> House:
 
 
 def get_house(caller: Caller, house_id: str) -> House:
-    return _visible_record(caller, house_id).to_house()
+    return visible_house_record(caller, house_id).to_house()
 
 
 def list_houses(caller: Caller, user_id: str, page: PageRequest) -> Page[House]:
@@ -47,7 +47,7 @@ def list_houses(caller: Caller, user_id: str, page: PageRequest) -> Page[House]:
 
 
 def update_house(caller: Caller, house_id: str, body: HouseUpdate) -> House:
-    record = _visible_record(caller, house_id)
+    record = visible_house_record(caller, house_id)
     previous_key = record.address_key
     for name, value in body.changes().items():
         setattr(record, name, value.value if name == "kind" else value)
@@ -60,7 +60,8 @@ def update_house(caller: Caller, house_id: str, body: HouseUpdate) -> House:
     return record.to_house()
 
 
-def _visible_record(caller: Caller, house_id: str) -> HouseRecord:
+def visible_house_record(caller: Caller, house_id: str) -> HouseRecord:
+    """The house, if the caller may see it (operators, its owner); NotFoundError otherwise."""
     record = houses.get_house_record(house_id)
     if record is None or not may_see_owner(caller, record.user_id):
         raise NotFoundError(f"house {house_id} not found")

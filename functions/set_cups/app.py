@@ -1,0 +1,33 @@
+"""PUT and DELETE /houses/{house_id}/cups/{energy}: operators link a house to its supply point, or unlink it."""
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from shared.api.docs import responses
+from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.cups import Energy
+from shared.models.houses import House
+from shared.models.supply_points import CupsLink
+from shared.services import supply_points
+
+router = Router()
+
+
+@router.put("/houses/<house_id>/cups/<energy>", tags=["Houses"], responses=responses(House, 400, 403, 404, 409, 422))
+def set_cups(house_id: str, energy: Energy, link: CupsLink) -> House:
+    return supply_points.set_cups(current_caller(router), house_id, energy, link)
+
+
+@router.delete(
+    "/houses/<house_id>/cups/<energy>",
+    status_code=204,
+    tags=["Houses"],
+    responses=responses(None, 403, 404, 422, status=204),
+)
+def remove_cups(house_id: str, energy: Energy) -> Response[None]:
+    supply_points.remove_cups(current_caller(router), house_id, energy)
+    return Response(status_code=204)
+
+
+app = build_resolver(router)
+lambda_handler = lambda_handler_for(app)

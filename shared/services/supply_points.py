@@ -1,0 +1,75 @@
+"""Linking a house to its electricity or gas supply point (CUPS), and what of its metering the house sees."""
+
+from datetime import UTC, date, datetime
+
+from shared.auth import Caller
+from shared.cups import Energy, InvalidCups, normalise_cups, supply_point_key
+from shared.dal import cups_links, supply_point_links
+from shared.dal.cups_links import CupsLinkRecord
+from shared.dal.houses import HouseRecord
+from shared.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError, UniqueValueTakenError
+from shared.metering import MADRID
+from shared.models.houses import House
+from shared.models.supply_points import CupsLink
+from shared.services.houses import visible_house_record
+
+
+def set_cups(caller: Caller, house_id: str, energy: Energy, body: CupsLink) -> House:
+    caller.require_operator()
+    house = visible_house_record(caller, house_id)
+    try:
+        cups = normalise_cups(body.cups, energy)
+    except InvalidCups as invalid:
+        raise InvalidInputError.on("cups", str(invalid)) from None
+    supply_point = supply_point_key(cups)
+    now = datetime.now(UTC).isoformat()
+    current = supply_point_links.current_link(house, energy)
+    if current and current[0] == supply_point:
+        _update_current_link(house, energy, current[1], cups=cups, since=body.since, now=now)
+        return house.to_house()
+    link = CupsLinkRecord(
+        supply_point,
+        f"{now}#{house.id}",
+        house_id=house.id,
+        energy=energy.value,
+        cups=cups,
+        since=body.since.isoformat() if body.since else None,
+        visible_from=_visible_from(supply_point, house.id, body.since),
+        linked_at=now,
+    )
+    try:
+        supply_point_links.link(house, energy, link, now)
+    except UniqueValueTakenError:
+        message = f"{cups} is linked to another house now; unlink it there first"
+        raise ConflictError(message, problems=[FieldProblem("cups", message)]) from None
+    return house.to_house()
+
+
+def remove_cups(caller: Caller, house_id: str, energy: Energy) -> None:
+    caller.require_operator()
+    house = visible_house_record(caller, house_id)
+    if not supply_point_links.unlink(house, energy, datetime.now(UTC).isoformat()):
+        raise NotFoundError(f"house {house_id} has no {energy.value} CUPS")
+
+
+def _update_current_link(
+    house: HouseRecord, energy: Energy, link_id: str, *, cups: str, since: date | None, now: str
+) -> None:
+    link = cups_links.get_link(cups[:20], link_id)
+    if link is None:  # the house points at a link that must exist: a broken invariant, not bad input
+        raise RuntimeError(f"house {house.id} refers to a missing CUPS link {link_id}")
+    wanted_since = since.isoformat() if since else None
+    if link.cups == cups and link.since == wanted_since:
+        return  # the same request again: nothing changes
+    link.cups, link.since = cups, wanted_since
+    link.visible_from = _visible_from(link.supply_point, house.id, since)
+    supply_point_links.update_link(house, energy, link, now)
+
+
+def _visible_from(supply_point: str, house_id: str, since: date | None) -> str | None:
+    """The later of `since` and the local day the previous holder's link ended: a new holder never sees the
+    previous holder's consumption, whatever `since` says."""
+    ended = cups_links.last_unlinked_at(supply_point, other_than_house=house_id)
+    ended_on = datetime.fromisoformat(ended).astimezone(MADRID).date() if ended else None
+    days = [day for day in (since, ended_on) if day is not None]
+    return max(days).isoformat() if days else None
