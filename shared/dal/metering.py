@@ -11,13 +11,12 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from shared.config import env
-from shared.metering import MADRID, Quality, Source, source_rank
+from shared.metering import MADRID, Quality, Source, StoredHour, source_rank
 
 # hour index (epoch hours), consumption Wh, surplus Wh, flags (bit 0: estimated)
 _PACKED_HOUR = struct.Struct("<IiiB")
@@ -34,14 +33,6 @@ class MeteringRecord(Model):
     file_id = UnicodeAttribute()
     delivered_at = UnicodeAttribute()  # breaks ties between deliveries of the same file name
     hours = BinaryAttribute(legacy_encoding=False)
-
-
-class StoredHour(NamedTuple):
-    hour_start_utc: int  # epoch seconds
-    consumption_wh: int
-    surplus_wh: int
-    quality: Quality
-    source: Source
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from shared.metering.errors import InvalidFileNameError, MeteringFileError, RowE
 from shared.metering.file_names import MeteringFileName, parse_file_name
 from shared.metering.hour_labels import MADRID, hour_start_utc
 from shared.metering.parser import OnReject, read_metering_file
-from shared.metering.records import Quality, Reading, Rejection, Source, source_rank
+from shared.metering.records import Quality, Reading, Rejection, Source, StoredHour, source_rank
 
 __all__ = [
     "MADRID",
@@ -18,6 +18,7 @@ __all__ = [
     "Rejection",
     "RowError",
     "Source",
+    "StoredHour",
     "hour_start_utc",
     "open_text",
     "parse_file_name",

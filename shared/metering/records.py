@@ -44,3 +44,13 @@ class Rejection(NamedTuple):
     line_number: int  # 1-based
     reason: str  # starts with the offending field
     line: str  # the row as read, for the error report
+
+
+class StoredHour(NamedTuple):
+    """The value an hour of a supply point has once stored, whichever file it came from."""
+
+    hour_start_utc: int  # epoch seconds
+    consumption_wh: int
+    surplus_wh: int
+    quality: Quality
+    source: Source

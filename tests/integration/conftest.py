@@ -85,10 +85,12 @@ class FunctionsApi:
         self.invoked.append(function_id)
         response = self.runtimes[function_id].invoke(event)
         text = response.get("body") or ""
+        headers = {name.lower(): value for name, value in response.get("headers", {}).items()}
+        is_json = "json" in headers.get("content-type", "")
         return Reply(
             status=response["statusCode"],
-            headers={name.lower(): value for name, value in response.get("headers", {}).items()},
-            body=json.loads(text) if text else None,
+            headers=headers,
+            body=json.loads(text) if text and is_json else text or None,
             function_id=function_id,
         )
 

@@ -1,0 +1,147 @@
+"""GET /houses/{house_id}/consumption against moto, with metering stored the way the pipeline stores it."""
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from shared.metering import Quality, Source
+from tests.integration.conftest import Caller, FunctionsApi
+from tests.integration.test_set_cups import new_cups, put_cups
+
+APRIL_1 = int(datetime(2024, 3, 31, 22, tzinfo=UTC).timestamp())  # local midnight, CEST
+_serials = iter(range(900_000, 10**6))
+
+
+def store(
+    cups: str, source: Source, generated_on: str, version: int, values: dict[int, int], estimated: bool = False
+) -> None:
+    """Write metering as one file's chunk, through the storage module the ingestion uses."""
+    from shared.dal import metering  # noqa: PLC0415 - once the deployment set the table names
+
+    file = metering.MeteringFileVersion(
+        source, generated_on, version, f"{source}-{generated_on}-{version}", generated_on
+    )
+    quality = Quality.ESTIMATED if estimated else Quality.REAL
+    hours = [(start, wh, 0, quality) for start, wh in sorted(values.items())]
+    record = metering.metering_record(cups[:20], metering.month_of(hours[0][0]), file, 0, metering.pack_hours(hours))
+    metering.save_records([record])
+
+
+@pytest.fixture
+def linked_house(api: FunctionsApi, operator: Caller, create_user: Any) -> dict[str, Any]:
+    user = create_user()
+    house = api.request(
+        "POST", f"/users/{user.id}/houses", operator, json_body={"address": "Sol 1", "postal_code": "28013"}
+    )
+    cups = new_cups("0021", next(_serials))
+    assert put_cups(api, operator, house["id"], {"cups": cups}).status == 200
+    return house.body | {"owner": user, "cups": cups}
+
+
+def get(api: FunctionsApi, caller: Caller, house_id: str, **query: str) -> Any:
+    return api.request(
+        "GET", f"/houses/{house_id}/consumption", caller, query={"from": "2024-04-01", "to": "2024-04-02"} | query
+    )
+
+
+def test_hours_follow_precedence_and_show_quality_and_source(
+    api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]
+) -> None:
+    cups = linked_house["cups"]
+    store(cups, Source.P5D, "20240402", 0, {APRIL_1 + h * 3600: 100 for h in range(24)})
+    store(cups, Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 200 for h in range(12)}, estimated=True)
+    store(cups, Source.F5D, "20240404", 1, {APRIL_1: 250})  # a newer F5D corrects hour 0
+    store(cups[:20] + "1P", Source.RF5D, "20240405", 0, {APRIL_1 + 3600: 300})  # same supply point, other suffix
+    reply = get(api, linked_house["owner"].caller, linked_house["id"])
+    assert reply.status == 200
+    assert reply.function_id == "GetConsumptionFunction"
+    points = reply["points"]
+    assert len(points) == 24
+    assert points[0] == {
+        "start": "2024-04-01T00:00:00+02:00",
+        "end": "2024-04-01T01:00:00+02:00",
+        "consumption_kwh": 0.25,
+        "surplus_kwh": 0.0,
+        "quality": "real",
+        "source": "F5D",
+    }
+    assert [(p["consumption_kwh"], p["quality"], p["source"]) for p in points[1:3]] == [
+        (0.3, "real", "RF5D"),
+        (0.2, "estimated", "F5D"),
+    ]
+    assert (points[12]["consumption_kwh"], points[12]["quality"], points[12]["source"]) == (0.1, "real", "P5D")
+    assert reply["totals"] == {
+        "consumption_kwh": 0.25 + 0.3 + 10 * 0.2 + 12 * 0.1,
+        "surplus_kwh": 0.0,
+        "hours_real": 14,
+        "hours_estimated": 10,
+        "hours_missing": 0,
+    }
+    assert reply["periods"]["tariff"] == "2.0TD"
+    assert reply["cups"] == cups
+    assert reply["timezone"] == "Europe/Madrid"
+
+
+def test_day_and_month_granularity_and_csv(api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]) -> None:
+    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(20)})
+    day = get(api, operator, linked_house["id"], granularity="day", to="2024-04-03")
+    assert [(p["consumption_kwh"], p["quality"]) for p in day["points"]] == [(2.0, "mixed"), (None, "missing")]
+    month = get(api, operator, linked_house["id"], granularity="month", to="2024-05-01")
+    assert [p["start"] for p in month["points"]] == ["2024-04-01T00:00:00+02:00"]
+    exported = get(api, operator, linked_house["id"], format="csv")
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.body)))
+    assert len(rows) == 24
+    assert rows[0] | {} == {
+        "start": "2024-04-01T00:00:00+02:00",
+        "end": "2024-04-01T01:00:00+02:00",
+        "consumption_kwh": "0.1",
+        "surplus_kwh": "0.0",
+        "quality": "real",
+        "source": "F5D",
+    }
+    assert rows[23]["consumption_kwh"] == "" and rows[23]["quality"] == "missing"
+
+
+def test_a_new_holder_does_not_see_the_previous_holders_data(
+    api: FunctionsApi, operator: Caller, linked_house: dict[str, Any], create_user: Any
+) -> None:
+    cups = linked_house["cups"]
+    store(cups, Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(24)})
+    assert api.request("DELETE", f"/houses/{linked_house['id']}/cups/electricity", operator).status == 204
+    newcomer = create_user()
+    house = api.request(
+        "POST", f"/users/{newcomer.id}/houses", operator, json_body={"address": "Luna 3", "postal_code": "28013"}
+    )
+    put_cups(api, operator, house["id"], {"cups": cups})
+    reply = get(api, newcomer.caller, house["id"])
+    assert reply["totals"]["hours_missing"] == 24
+    assert all(point["consumption_kwh"] is None for point in reply["points"])
+
+
+def test_since_hides_earlier_days(api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]) -> None:
+    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(48)})
+    put_cups(api, operator, linked_house["id"], {"cups": linked_house["cups"], "since": "2024-04-02"})
+    reply = get(api, operator, linked_house["id"], to="2024-04-03", granularity="day")
+    assert [p["consumption_kwh"] for p in reply["points"]] == [None, 2.4]
+
+
+def test_access_and_validation(
+    api: FunctionsApi, operator: Caller, linked_house: dict[str, Any], create_user: Any
+) -> None:
+    other = create_user()
+    assert get(api, other.caller, linked_house["id"]).status == 404
+    assert get(api, operator, linked_house["id"], energy="gas").status == 409
+    for query, field in [
+        ({"to": "2024-04-01"}, "to"),
+        ({"to": "2025-04-03"}, "to"),
+        ({"granularity": "week"}, "granularity"),
+        ({"from": "yesterday"}, "from"),
+        ({"format": "xml"}, "format"),
+    ]:
+        reply = get(api, operator, linked_house["id"], **query)
+        assert reply.status == 422, query
+        assert [error["field"] for error in reply["errors"]] == [field]

@@ -1,0 +1,87 @@
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+from metering_samples import day_hours
+
+from shared.metering import RowError, hour_start_utc
+
+CANARY = ZoneInfo("Atlantic/Canary")
+
+
+@pytest.mark.parametrize(
+    "day", [date(2024, 1, 15), date(2024, 7, 15), date(2024, 3, 31), date(2024, 10, 27), date(2023, 3, 26)]
+)
+@pytest.mark.parametrize("zone", [ZoneInfo("Europe/Madrid"), CANARY])
+def test_every_label_of_a_day_maps_to_the_start_of_its_hour(day: date, zone: ZoneInfo) -> None:
+    for label, season, start in day_hours(day, zone):
+        assert hour_start_utc(label, season, zone) == start, (label, season)
+
+
+def test_madrid_is_the_default_zone() -> None:
+    assert hour_start_utc("2024/01/15 13:00", "0") == 1705316400  # 12:00 CET = 11:00 UTC
+
+
+def test_a_day_ends_with_the_next_days_midnight_label() -> None:
+    assert hour_start_utc("2024/04/02 00:00", "1") == 1712005200  # 2024-04-01T23:00+02:00
+
+
+def test_the_spring_forward_day_has_23_labels_and_no_two_oclock() -> None:
+    labels = [label for label, _, _ in day_hours(date(2024, 3, 31))]
+    assert len(labels) == 23
+    assert "2024/03/31 02:00" not in labels
+    for season in "01":
+        with pytest.raises(RowError, match="2024/03/31 02:00 does not exist in Europe/Madrid"):
+            hour_start_utc("2024/03/31 02:00", season)
+
+
+def test_the_fall_back_day_repeats_two_oclock_as_summer_then_winter_time() -> None:
+    hours = list(day_hours(date(2024, 10, 27)))
+    assert len(hours) == 25
+    assert [(label, season) for label, season, _ in hours[1:3]] == [
+        ("2024/10/27 02:00", "1"),
+        ("2024/10/27 02:00", "0"),
+    ]
+    summer = hour_start_utc("2024/10/27 02:00", "1")
+    winter = hour_start_utc("2024/10/27 02:00", "0")
+    assert (summer, winter) == (1729983600, 1729987200)  # 2024-10-26T23:00Z and 2024-10-27T00:00Z
+
+
+@pytest.mark.parametrize(
+    ("label", "season", "zone"),
+    [
+        ("2024/07/01 12:00", "0", None),
+        ("2024/01/01 12:00", "1", None),
+        ("2024/10/27 03:00", "1", None),  # summer time ended at 03:00
+        ("2024/03/31 03:00", "0", None),  # summer time began at 02:00
+        ("2024/10/27 02:00", "1", CANARY),  # the Canary Islands change an hour earlier
+    ],
+)
+def test_a_season_flag_that_contradicts_the_zone_is_refused(label: str, season: str, zone: ZoneInfo | None) -> None:
+    with pytest.raises(RowError, match=r"^season: \d \((summer|winter) time\) is not the time in force"):
+        hour_start_utc(label, season, zone or ZoneInfo("Europe/Madrid"))
+
+
+@pytest.mark.parametrize(
+    ("label", "problem"),
+    [
+        ("2024-04-01 01:00", "is not a whole hour written YYYY/MM/DD HH:MM"),
+        ("2024/04/01 01:30", "is not a whole hour"),
+        ("2024/04/01 1:00", "is not a whole hour"),
+        ("2024/04/01 01:00:00", "is not a whole hour"),
+        ("", "is not a whole hour"),
+        ("2024/13/01 01:00", "is not a real date and hour"),
+        ("2023/02/29 01:00", "is not a real date and hour"),
+        ("2024/04/01 24:00", "is not a real date and hour"),
+        ("0001/01/01 01:00", "is before 2000"),
+    ],
+)
+def test_a_malformed_timestamp_is_refused(label: str, problem: str) -> None:
+    with pytest.raises(RowError, match=f"^timestamp: '{label}' {problem}"):
+        hour_start_utc(label, "1")
+
+
+@pytest.mark.parametrize("season", ["2", "", "S", "01"])
+def test_a_season_flag_other_than_0_or_1_is_refused(season: str) -> None:
+    with pytest.raises(RowError, match=r"^season: .* is neither 0 \(winter time\) nor 1 \(summer time\)"):
+        hour_start_utc("2024/04/01 01:00", season)

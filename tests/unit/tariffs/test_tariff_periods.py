@@ -1,0 +1,112 @@
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shared.tariffs import Period, Tariff, period_of, split_by_period, tariff_periods
+
+P1, P2, P3, P4, P5, P6 = Period
+SIX_PERIOD_TARIFFS = [tariff for tariff in Tariff if tariff is not Tariff.T20TD]
+TUESDAY = date(2024, 4, 2)
+SATURDAY = date(2024, 4, 6)
+SUNDAY = date(2024, 4, 7)
+
+
+def day_periods(tariff: Tariff, day: date) -> list[Period]:
+    return [period_of(tariff, day, hour) for hour in range(24)]
+
+
+def test_2_0td_weekday_hours() -> None:
+    expected = [P3] * 8 + [P2] * 2 + [P1] * 4 + [P2] * 4 + [P1] * 4 + [P2] * 2
+    assert day_periods(Tariff.T20TD, TUESDAY) == expected
+    assert (period_of(Tariff.T20TD, TUESDAY, 9), period_of(Tariff.T20TD, TUESDAY, 10)) == (P2, P1)
+
+
+@pytest.mark.parametrize("day", [SATURDAY, SUNDAY, date(2024, 8, 15), date(2024, 12, 25), date(2023, 1, 6)])
+def test_2_0td_weekends_and_national_holidays_are_all_p3(day: date) -> None:
+    assert day_periods(Tariff.T20TD, day) == [P3] * 24
+
+
+@pytest.mark.parametrize("day", [date(2024, 3, 29), date(2021, 1, 6)])  # Good Friday; Epiphany before 2022
+def test_2_0td_days_that_are_not_national_holidays_keep_weekday_periods(day: date) -> None:
+    assert period_of(Tariff.T20TD, day, 12) == P1
+
+
+def six_period_weekday(peak: Period, shoulder: Period) -> list[Period]:
+    return [P6] * 8 + [shoulder] + [peak] * 5 + [shoulder] * 4 + [peak] * 4 + [shoulder] * 2
+
+
+@pytest.mark.parametrize(
+    ("weekday", "peak", "shoulder"),
+    [
+        (date(2024, 1, 10), P1, P2),  # season A: January, February, July, December
+        (date(2024, 2, 14), P1, P2),
+        (date(2024, 7, 10), P1, P2),
+        (date(2024, 12, 11), P1, P2),
+        (date(2024, 3, 13), P2, P3),  # season B: March, November
+        (date(2024, 11, 13), P2, P3),
+        (date(2024, 6, 12), P3, P4),  # season B1: June, August, September
+        (date(2024, 8, 14), P3, P4),
+        (date(2024, 9, 11), P3, P4),
+        (date(2024, 4, 10), P4, P5),  # season C: April, May, October
+        (date(2024, 5, 8), P4, P5),
+        (date(2024, 10, 9), P4, P5),
+    ],
+)
+@pytest.mark.parametrize("tariff", SIX_PERIOD_TARIFFS)
+def test_six_period_weekday_hours_follow_the_month_season(
+    tariff: Tariff, weekday: date, peak: Period, shoulder: Period
+) -> None:
+    assert day_periods(tariff, weekday) == six_period_weekday(peak, shoulder)
+
+
+@pytest.mark.parametrize("day", [date(2024, 1, 13), date(2024, 7, 14), date(2024, 11, 1), date(2024, 12, 6)])
+@pytest.mark.parametrize("tariff", [Tariff.T30TD, Tariff.T64TD, Tariff.T62TDVE])
+def test_six_period_weekends_and_holidays_are_all_p6(tariff: Tariff, day: date) -> None:
+    assert day_periods(tariff, day) == [P6] * 24
+
+
+def test_the_tariffs_and_their_periods() -> None:
+    assert [str(tariff) for tariff in Tariff] == [
+        "2.0TD", "3.0TD", "6.1TD", "6.2TD", "6.3TD", "6.4TD", "3.0TDVE", "6.1TDVE", "6.2TDVE"
+    ]  # fmt: skip
+    assert tariff_periods(Tariff.T20TD) == (P1, P2, P3)
+    assert tariff_periods(Tariff.T61TD) == (P1, P2, P3, P4, P5, P6)
+
+
+def test_a_tariff_given_by_its_name_works_alike() -> None:
+    assert period_of(Tariff("2.0TD"), TUESDAY, 11) == P1
+
+
+@pytest.mark.parametrize("hour", [-1, 24])
+def test_an_hour_outside_0_to_23_is_refused(hour: int) -> None:
+    with pytest.raises(ValueError, match="hour must be 0 to 23"):
+        period_of(Tariff.T20TD, TUESDAY, hour)
+
+
+def hours_of(day: date, kwh: float) -> list[tuple[datetime, float]]:
+    midnight = datetime(day.year, day.month, day.day)
+    return [(midnight + timedelta(hours=hour), kwh) for hour in range(24)]
+
+
+def test_split_2_0td_totals_per_period() -> None:
+    totals = split_by_period(Tariff.T20TD, hours_of(TUESDAY, 0.5) + hours_of(SATURDAY, 1.0))
+    assert totals == {P1: 8 * 0.5, P2: 8 * 0.5, P3: 8 * 0.5 + 24 * 1.0}
+
+
+def test_split_lists_every_period_of_the_tariff_even_when_empty() -> None:
+    assert split_by_period(Tariff.T30TD, []) == dict.fromkeys(Period, 0.0)
+    assert split_by_period(Tariff.T30TD, hours_of(date(2024, 4, 10), 1.0)) == {
+        P1: 0.0, P2: 0.0, P3: 0.0, P4: 9.0, P5: 7.0, P6: 8.0
+    }  # fmt: skip
+
+
+def test_split_counts_both_local_two_oclock_hours_of_the_fall_back_day() -> None:
+    two = datetime(2024, 10, 27, 2)
+    totals = split_by_period(Tariff.T20TD, [(two, 0.25), (two, 0.75)])
+    assert totals[P3] == 1.0
+
+
+def test_split_uses_the_local_hour_of_aware_datetimes() -> None:
+    local_noon = datetime(2024, 4, 2, 12, tzinfo=ZoneInfo("Europe/Madrid"))
+    assert split_by_period(Tariff.T20TD, [(local_noon, 2.0)])[P1] == 2.0
