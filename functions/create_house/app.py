@@ -6,7 +6,7 @@ from shared.api.docs import IdempotencyKey, responses
 from shared.api.idempotency import create_once
 from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.models.houses import House, HouseCreate
-from shared.services import houses
+from shared.services import house_changes
 
 router = Router()
 
@@ -19,7 +19,9 @@ router = Router()
 )
 def create_house(user_id: str, house: HouseCreate, idempotency_key: IdempotencyKey = None) -> House:
     caller = current_caller(router)
-    return create_once(router, idempotency_key, house, lambda: houses.create_house(caller, user_id, house), House)
+    return create_once(
+        router, idempotency_key, house, lambda: house_changes.create_house(caller, user_id, house), House
+    )
 
 
 app = build_resolver(router)

@@ -5,14 +5,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from shared.api.docs import responses
 from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.models.houses import House, HouseUpdate
-from shared.services import houses
+from shared.services import house_changes
 
 router = Router()
 
 
 @router.patch("/houses/<house_id>", tags=["Houses"], responses=responses(House, 400, 404, 409, 422))
 def update_house(house_id: str, changes: HouseUpdate) -> House:
-    return houses.update_house(current_caller(router), house_id, changes)
+    return house_changes.update_house(current_caller(router), house_id, changes)
 
 
 app = build_resolver(router)

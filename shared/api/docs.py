@@ -31,12 +31,13 @@ Cursor = Annotated[str | None, Query(description="next_cursor of the previous pa
 
 
 def responses(model: Any, *error_statuses: int, status: int = 200) -> dict[int, OpenAPIResponse]:
-    """The route's success response, its problem-details errors, and API Gateway's 401."""
+    """The route's success response, its problem-details errors (422 always: path and query parameters are
+    validated on every route), and API Gateway's 401."""
     documented: dict[int, OpenAPIResponse] = {
         status: {"description": HTTPStatus(status).phrase, "content": {"application/json": {"model": model}}},
         401: {"description": _WHY[401], "content": {"application/json": {"model": GatewayError}}},
     }
-    for error_status in error_statuses:
+    for error_status in {422, *error_statuses}:
         documented[error_status] = {
             "description": _WHY.get(error_status, HTTPStatus(error_status).phrase),
             "content": {PROBLEM_JSON: {"model": Problem}},

@@ -7,6 +7,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from shared.config import env
+from shared.cups import Energy, supply_point_key
 from shared.dal.pages import PageRequest, read_page
 from shared.errors import ConflictError
 from shared.models.houses import House, HouseKind
@@ -41,6 +42,11 @@ class HouseRecord(Model):
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
     by_user = HousesByUserIndex()
+
+    def current_link(self, energy: Energy) -> tuple[str, str] | None:
+        """(supply point, link id in CupsLinksTable) of the house's current CUPS of that energy."""
+        cups, link_id = getattr(self, f"{energy.value}_cups"), getattr(self, f"{energy.value}_link_id")
+        return (supply_point_key(cups), link_id) if cups and link_id else None
 
     def to_house(self) -> House:
         return House(

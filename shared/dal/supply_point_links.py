@@ -15,15 +15,9 @@ def supply_point_key(energy: Energy, supply_point: str) -> str:
     return f"cups#{energy.value}#{supply_point}"
 
 
-def current_link(house: HouseRecord, energy: Energy) -> tuple[str, str] | None:
-    """(supply point, link id) of the house's current link for that energy."""
-    cups, link_id = getattr(house, f"{energy.value}_cups"), getattr(house, f"{energy.value}_link_id")
-    return (cups[:20], link_id) if cups and link_id else None
-
-
 def link(house: HouseRecord, energy: Energy, new_link: CupsLinkRecord, now: str) -> None:
     """Point the house at `new_link`, ending its current link of that energy if it has another one."""
-    previous = current_link(house, energy)
+    previous = house.current_link(energy)
     setattr(house, f"{energy.value}_cups", new_link.cups)
     setattr(house, f"{energy.value}_link_id", new_link.link_id)
     house.updated_at = now
@@ -64,7 +58,7 @@ def update_link(house: HouseRecord, energy: Energy, changed: CupsLinkRecord, now
 
 def unlink(house: HouseRecord, energy: Energy, now: str) -> bool:
     """End the house's link of that energy; False if it had none."""
-    previous = current_link(house, energy)
+    previous = house.current_link(energy)
     if previous is None:
         return False
     setattr(house, f"{energy.value}_cups", None)

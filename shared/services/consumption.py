@@ -6,7 +6,6 @@ from shared import consumption
 from shared.auth import Caller
 from shared.cups import Energy
 from shared.dal import cups_links, metering
-from shared.dal.supply_point_links import current_link
 from shared.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.metering import MADRID
 from shared.models.consumption import ConsumptionReport, Granularity
@@ -24,7 +23,7 @@ def consumption_report(
     if end_day - first_day > timedelta(days=MAX_DAYS):
         raise InvalidInputError.on("to", f"at most {MAX_DAYS} days after from")
     house = visible_house_record(caller, house_id)
-    link = current_link(house, energy)
+    link = house.current_link(energy)
     if link is None:
         message = f"the house has no {energy.value} CUPS"
         raise ConflictError(message, problems=[FieldProblem("energy", message)])

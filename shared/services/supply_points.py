@@ -23,7 +23,7 @@ def set_cups(caller: Caller, house_id: str, energy: Energy, body: CupsLink) -> H
         raise InvalidInputError.on("cups", str(invalid)) from None
     supply_point = supply_point_key(cups)
     now = datetime.now(UTC).isoformat()
-    current = supply_point_links.current_link(house, energy)
+    current = house.current_link(energy)
     if current and current[0] == supply_point:
         _update_current_link(house, energy, current[1], cups=cups, since=body.since, now=now)
         return house.to_house()

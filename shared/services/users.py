@@ -1,45 +1,13 @@
-"""Creating, finding and listing users."""
-
-import uuid
-from datetime import UTC, datetime
+"""Finding and listing users."""
 
 from shared.auth import Caller
 from shared.dal import user_search, users
 from shared.dal.pages import PageRequest
-from shared.dal.user_registration import email_key, register_user
-from shared.errors import ConflictError, FieldProblem, NotFoundError, UniqueValueTakenError
-from shared.integrations.sign_in_accounts import AccountExistsError, SignInAccounts
+from shared.errors import NotFoundError
 from shared.models.common import Page
-from shared.models.users import User, UserCreate
+from shared.models.users import User
 from shared.services.access import own_user_id, user_not_found
-from shared.user_search import search_key, search_terms
-
-
-def create_user(caller: Caller, body: UserCreate, accounts: SignInAccounts) -> User:
-    """The sign-in account is created first (Cognito refuses a second account for an email); if the user
-    record then cannot be written, the account is removed again so nothing is left half-created."""
-    caller.require_operator()
-    user = User(
-        id=str(uuid.uuid4()),
-        name=body.name,
-        email=body.email,
-        nif=body.nif,
-        phone=body.phone,
-        created_at=datetime.now(UTC),
-    )
-    try:
-        sub = accounts.create(user.email, user.name)
-    except AccountExistsError:
-        raise _already_used("email", user.email) from None
-    try:
-        register_user(user, sub, search_terms(user.name, user.email, user.nif))
-    except BaseException as error:
-        accounts.delete(user.email)
-        if isinstance(error, UniqueValueTakenError):
-            field = "email" if error.key == email_key(user.email) else "nif"
-            raise _already_used(field, getattr(user, field)) from None
-        raise
-    return user
+from shared.user_search import search_key
 
 
 def get_user(caller: Caller, user_id: str) -> User:
@@ -66,8 +34,3 @@ def list_users(caller: Caller, search: str | None, page: PageRequest) -> Page[Us
     user_ids, cursor = user_search.find_user_ids(prefix, page)
     found = users.get_users(user_ids)
     return Page[User](items=[found[user_id] for user_id in user_ids if user_id in found], next_cursor=cursor)
-
-
-def _already_used(field: str, value: str | None) -> ConflictError:
-    message = f"{field} {value} is already used by another user"
-    return ConflictError(message, problems=[FieldProblem(field, message)])
