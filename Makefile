@@ -50,3 +50,10 @@ build-SharedLayer:
 
 clean:
 	rm -rf $(VENV) .venv-tools .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+
+# Fire a function's Schedule event now against the running `make run` stack (schedules never fire on their
+# own locally): make trigger FN=ftp_poller. Without FN it lists what can be fired. No setup step: it must
+# not reinstall the environment under a running stack.
+.PHONY: trigger
+trigger:
+	$(PY) -m local.trigger $(FN)

@@ -1,8 +1,8 @@
 """`python -m local` (`make run`): the whole backend on this machine, no Docker. Ctrl-C stops it.
 
-Settings (environment): LOCAL_AWS_PORT (5000), LOCAL_API_PORT (3000), LOCAL_STATE_DIR (.local),
-AWS_DEFAULT_REGION (eu-west-1), LOCAL_OPERATOR_EMAIL, LOCAL_OPERATOR_PASSWORD. Port 0 picks a free port;
-the ports in use are in <LOCAL_STATE_DIR>/stack.json.
+Settings (environment): LOCAL_AWS_PORT (5000), LOCAL_API_PORT (3000), LOCAL_CONTROL_PORT (0: a free port),
+LOCAL_STATE_DIR (.local), AWS_DEFAULT_REGION (eu-west-1), LOCAL_OPERATOR_EMAIL, LOCAL_OPERATOR_PASSWORD,
+LOCAL_SQS_RETRY_SECONDS (2). Port 0 picks a free port; the ports in use are in <LOCAL_STATE_DIR>/stack.json.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from local.stack import LocalStack, Settings, StackStartError
 
 
 def banner(state: dict[str, Any], settings: Settings) -> str:
+    return _banner_top(state, settings) + _event_sources_section(state) + _sign_in_section(state)
+
+
+def _banner_top(state: dict[str, Any], settings: Settings) -> str:
     endpoint, region = state["aws_endpoint"], state["region"]
     email, password = state["operator_email"], state["operator_password"]
     client_id = state["user_pool_client_id"]
-    auth_parameters = shlex.quote(f"USERNAME={email},PASSWORD={password}")
     return f"""
 Local stack is running (Ctrl-C stops it)
   API            {state.get("api_url", "(no HttpApi routes)")}
@@ -30,7 +33,29 @@ Local stack is running (Ctrl-C stops it)
   User pool      {state["user_pool_id"]}  app client {client_id}
   Operator       {email} / {password}
   State          {settings.state_file}
+"""
 
+
+def _event_sources_section(state: dict[str, Any]) -> str:
+    lines = []
+    queues = state.get("sqs_event_sources") or {}
+    if queues:
+        lines.append("\nQueues polled as Lambda does (failed messages come back after a few seconds):")
+        lines += [f"  {source:<40} <- {queue_url}" for source, queue_url in queues.items()]
+    schedules = state.get("schedules") or {}
+    if schedules:
+        lines.append("\nSchedules never fire on their own locally; fire one now with:")
+        lines += [f"  make trigger FN={folder:<26} ({name})" for folder, name in schedules.items()]
+        lines.append(f"  (or curl -X POST {state['control_url']}/schedules/<function>)")
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _sign_in_section(state: dict[str, Any]) -> str:
+    endpoint, region = state["aws_endpoint"], state["region"]
+    email, password = state["operator_email"], state["operator_password"]
+    client_id = state["user_pool_client_id"]
+    auth_parameters = shlex.quote(f"USERNAME={email},PASSWORD={password}")
+    return f"""
 Sign in as the operator (the ID token is the bearer token):
   TOKEN=$(aws cognito-idp initiate-auth --auth-flow USER_PASSWORD_AUTH --client-id {client_id} \\
     --auth-parameters {auth_parameters} \\

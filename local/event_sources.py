@@ -1,4 +1,4 @@
-"""What invokes the functions locally, one starter per SAM event Type (HttpApi, later SQS, Schedule ...).
+"""What invokes the functions locally, one starter per SAM event Type (HttpApi, SQS, Schedule).
 
 Supporting a new event Type is one starter registered in EVENT_SOURCES: it receives the template's
 events of that Type (with their functions) and returns a running source that can be stopped.
@@ -15,6 +15,8 @@ from typing import Any, Protocol
 from local.deployment import Deployment
 from local.functions import FunctionRuntime
 from local.gateway import http_api_from_deployment
+from local.schedules import schedule_trigger
+from local.sqs_source import sqs_event_sources
 from local.template import FunctionEvent, FunctionSpec
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ class StackContext:
     functions: Mapping[str, FunctionRuntime]  # by logical id: one instance pool per function, shared
     api_host: str = "127.0.0.1"
     api_port: int = 0
+    control_port: int = 0  # the schedules' trigger endpoint (same host as the API)
+    sqs_retry_seconds: int = 2  # a failed message is visible again after this (see local.sqs_source)
 
 
 class RunningEventSource(Protocol):
@@ -55,8 +59,30 @@ def start_http_api(context: StackContext, events: FunctionEvents) -> RunningEven
     return api
 
 
+def start_sqs_pollers(context: StackContext, events: FunctionEvents) -> RunningEventSource:
+    sources = sqs_event_sources(
+        context.deployment,
+        events,
+        context.functions,
+        aws_endpoint=context.aws_endpoint,
+        retry_seconds=context.sqs_retry_seconds,
+    )
+    sources.start()
+    return sources
+
+
+def start_schedule_trigger(context: StackContext, events: FunctionEvents) -> RunningEventSource:
+    trigger = schedule_trigger(
+        context.deployment, events, context.functions, host=context.api_host, port=context.control_port
+    )
+    trigger.start()
+    return trigger
+
+
 EVENT_SOURCES: dict[str, EventSourceStarter] = {
     "HttpApi": start_http_api,
+    "SQS": start_sqs_pollers,
+    "Schedule": start_schedule_trigger,
 }
 
 

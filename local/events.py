@@ -1,6 +1,6 @@
 """The events and context Lambda hands to a handler, shaped exactly as AWS sends them.
 
-Used by the local gateway and by tests that call a handler directly.
+Used by the local gateway and event sources, and by tests that call a handler directly.
 """
 
 from __future__ import annotations
@@ -140,6 +140,152 @@ def _query(query: Query | None) -> tuple[str, dict[str, str]]:
     for key, value in pairs:
         joined[key] = f"{joined[key]},{value}" if key in joined else value
     return raw, joined
+
+
+# ---------------------------------------------------------------- SQS (event source mapping)
+
+
+def sqs_record(message: Mapping[str, Any], *, queue_arn: str, region: str) -> dict[str, Any]:
+    """One record of an SQS event, from a message as ReceiveMessage returns it (boto3's shape).
+
+    Receive with MessageSystemAttributeNames=["All"] and MessageAttributeNames=["All"], as Lambda does.
+    """
+    record: dict[str, Any] = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": dict(message.get("Attributes") or {}),
+        "messageAttributes": {
+            name: _sqs_message_attribute(value) for name, value in (message.get("MessageAttributes") or {}).items()
+        },
+    }
+    if "MD5OfMessageAttributes" in message:
+        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    record.update(
+        md5OfBody=message["MD5OfBody"],
+        eventSource="aws:sqs",
+        eventSourceARN=queue_arn,
+        awsRegion=region,
+    )
+    return record
+
+
+def sqs_event(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"Records": [dict(record) for record in records]}
+
+
+def _sqs_message_attribute(value: Mapping[str, Any]) -> dict[str, Any]:
+    # Lambda writes the attribute camel-cased, binary values base64-encoded, with both (empty) list fields.
+    attribute: dict[str, Any] = {}
+    if "StringValue" in value:
+        attribute["stringValue"] = value["StringValue"]
+    if "BinaryValue" in value:
+        attribute["binaryValue"] = _base64(value["BinaryValue"])
+    attribute["stringListValues"] = list(value.get("StringListValues") or [])
+    attribute["binaryListValues"] = [_base64(item) for item in value.get("BinaryListValues") or []]
+    attribute["dataType"] = value["DataType"]
+    return attribute
+
+
+def _base64(value: bytes | str) -> str:
+    return base64.b64encode(value.encode() if isinstance(value, str) else value).decode()
+
+
+# ---------------------------------------------------------------- EventBridge
+
+
+def eventbridge_time(moment: datetime | None = None) -> str:
+    """EventBridge's `time`: UTC to the second, e.g. "2024-04-01T10:30:05Z"."""
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def scheduled_event(
+    rule_arn: str,
+    *,
+    region: str,
+    account_id: str | None = None,
+    event_id: str | None = None,
+    time: datetime | None = None,
+) -> dict[str, Any]:
+    """What a schedule rule (a function's `Type: Schedule` event) sends its Lambda target."""
+    return {
+        "version": "0",
+        "id": event_id or str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account_id or moto_account_id(),
+        "time": eventbridge_time(time),
+        "region": region,
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
+# S3's `reason` for each way of creating an object (moto's event names).
+S3_CREATED_REASONS = {
+    "s3:ObjectCreated:Put": "PutObject",
+    "s3:ObjectCreated:Post": "POST Object",
+    "s3:ObjectCreated:Copy": "CopyObject",
+    "s3:ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
+}
+
+
+def s3_object_created_event(
+    *,
+    bucket: str,
+    key: str,
+    size: int,
+    etag: str,
+    sequencer: str,
+    reason: str = "PutObject",
+    version_id: str | None = None,
+    region: str,
+    account_id: str | None = None,
+    requester: str | None = None,
+    request_id: str | None = None,
+    source_ip: str = "127.0.0.1",
+    event_id: str | None = None,
+    time: datetime | None = None,
+) -> dict[str, Any]:
+    """The "Object Created" event S3 sends to EventBridge (bucket with EventBridge notifications enabled).
+
+    `key` is the object key as is (EventBridge events are not URL-encoded, unlike S3's direct notifications);
+    `etag` without quotes; `version-id` only in a bucket that has versioning (as in AWS); `reason` is the API
+    that created the object (PutObject, POST Object, CopyObject, CompleteMultipartUpload).
+    """
+    account = account_id or moto_account_id()
+    s3_object: dict[str, Any] = {"key": key, "size": size, "etag": etag}
+    if version_id is not None:
+        s3_object["version-id"] = version_id
+    s3_object["sequencer"] = sequencer
+    return {
+        "version": "0",
+        "id": event_id or str(uuid.uuid4()),
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "account": account,
+        "time": eventbridge_time(time),
+        "region": region,
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": s3_object,
+            "request-id": request_id or new_s3_request_id(),
+            "requester": requester or account,
+            "source-ip-address": source_ip,
+            "reason": reason,
+        },
+    }
+
+
+def new_s3_request_id() -> str:
+    """An id shaped like S3's x-amz-request-id (e.g. "N4N7GDK58NMKJ12R")."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+# ---------------------------------------------------------------- context
 
 
 class LambdaContext(PowertoolsLambdaContext):

@@ -1,13 +1,18 @@
 """Creates the template's resources in the AWS endpoint boto3 targets (moto server, or moto.mock_aws).
 
 One provisioner per resource Type, registered in PROVISIONERS: supporting a new kind of resource is one
-decorated function that creates it from its (resolved) Properties and says what Ref / Fn::GetAtt return.
+decorated function that creates it from its (resolved) Properties and says what Ref / Fn::GetAtt return,
+as CloudFormation does (Ref of a queue is its URL, of a bucket or a rule its name ...).
 Resource types without a provisioner are not created (functions run in-process, the gateway serves the
 HttpApi, log groups and layers have no local meaning).
+
+SAM also generates resources from function events; those with a local meaning are created too, under SAM's
+logical id `<FunctionId><EventName>`: the EventBridge rule of a `Type: Schedule` event (EVENT_PROVISIONERS).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -20,16 +25,31 @@ import boto3
 from botocore.model import Shape, StructureShape
 
 from local.deployment import Deployment, ProvisionedResource, moto_account_id
+from local.s3_eventbridge import emit_aws_shaped_events
 from local.template import (
+    BUCKET_TYPE,
+    QUEUE_POLICY_TYPE,
+    QUEUE_TYPE,
+    RULE_TYPE,
     TABLE_TYPE,
     USER_POOL_CLIENT_TYPE,
     USER_POOL_GROUP_TYPE,
     USER_POOL_TYPE,
+    FunctionSpec,
     Template,
     TemplateError,
 )
 
-__all__ = ["PROVISIONERS", "Deployment", "ProvisioningContext", "provision", "provisioner"]
+__all__ = [
+    "EVENT_PROVISIONERS",
+    "PROVISIONERS",
+    "Deployment",
+    "ProvisioningContext",
+    "bucket_name",
+    "function_arn",
+    "provision",
+    "provisioner",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +72,11 @@ class ProvisioningContext:
 
 Provisioner = Callable[[ProvisioningContext, str, dict[str, Any]], ProvisionedResource]
 PROVISIONERS: dict[str, Provisioner] = {}
+
+
+# A function event that makes SAM generate a resource: (context, function, event name, resolved Properties).
+EventProvisioner = Callable[[ProvisioningContext, FunctionSpec, str, dict[str, Any]], ProvisionedResource]
+EVENT_PROVISIONERS: dict[str, EventProvisioner] = {}
 
 
 def provisioner(resource_type: str) -> Callable[[Provisioner], Provisioner]:
@@ -92,7 +117,26 @@ def provision(
         properties = deployment.resolve(resource.properties) or {}
         deployment.record(logical_id, create(context, logical_id, properties))
         logger.debug("provisioned %s (%s)", logical_id, resource.type)
+    for function, event in template.iter_function_events():
+        create_for_event = EVENT_PROVISIONERS.get(event.type)
+        if create_for_event is None or not deployment.is_created(template.resource(function.logical_id)):
+            continue
+        properties = deployment.resolve(event.properties) or {}
+        deployment.record(
+            sam_event_resource_id(function, event.name), create_for_event(context, function, event.name, properties)
+        )
     return deployment
+
+
+def sam_event_resource_id(function: FunctionSpec, event_name: str) -> str:
+    """The logical id SAM gives the resource it generates for a function's event (a rule, a mapping ...)."""
+    return f"{function.logical_id}{event_name}"
+
+
+def function_arn(deployment: Deployment, function_id: str) -> str:
+    """The ARN Lambda would give the function (functions run in-process: nothing is created in moto)."""
+    name = deployment.ref(function_id)
+    return f"arn:aws:lambda:{deployment.region}:{deployment.account_id}:function:{name}"
 
 
 def _refuse_real_aws(session: boto3.Session, region: str) -> None:
@@ -305,3 +349,303 @@ def provision_user_pool_group(
     properties = {"GroupName": context.deployment.default_physical_name(logical_id), **properties}
     group = cognito.create_group(**api_parameters(cognito, "CreateGroup", properties, what=what))["Group"]
     return ProvisionedResource(ref=group["GroupName"])
+
+
+# ---------------------------------------------------------------- S3
+
+_BUCKET_NAME_INVALID = re.compile(r"[^a-z0-9.-]+")
+
+
+def bucket_name(prefix: str, logical_id: str) -> str:
+    """A valid bucket name for a bucket the template leaves unnamed: `<prefix>-<logicalid>`, lower case.
+
+    CloudFormation adds a random suffix; locally the name is stable so that people can type it.
+    """
+    name = _BUCKET_NAME_INVALID.sub("-", f"{prefix}-{logical_id}".lower())[:63].strip(".-")
+    if len(name) < 3:
+        raise TemplateError(f"{logical_id}: cannot make a bucket name from prefix {prefix!r}")
+    return name
+
+
+@provisioner(BUCKET_TYPE)
+def provision_bucket(context: ProvisioningContext, logical_id: str, properties: dict[str, Any]) -> ProvisionedResource:
+    s3 = context.client("s3")
+    region = context.deployment.region
+    what = f"{logical_id} ({BUCKET_TYPE})"
+    properties = dict(properties)
+    name = properties.pop("BucketName", None) or bucket_name(context.deployment.prefix, logical_id)
+    encryption = properties.pop("BucketEncryption", None)
+    public_access_block = properties.pop("PublicAccessBlockConfiguration", None)
+    versioning = properties.pop("VersioningConfiguration", None)
+    lifecycle = properties.pop("LifecycleConfiguration", None)
+    notifications = properties.pop("NotificationConfiguration", None)
+    tags = properties.pop("Tags", None)
+    for ignored in properties:
+        logger.warning("%s: %s is not emulated locally (ignored)", what, ignored)
+
+    create: dict[str, Any] = {"Bucket": name}
+    if region != "us-east-1":  # S3 refuses the constraint for its home region
+        create["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**create)
+    if encryption is not None:
+        rules = [
+            {
+                "ApplyServerSideEncryptionByDefault": rule.get("ServerSideEncryptionByDefault", {}),
+                **({"BucketKeyEnabled": rule["BucketKeyEnabled"]} if "BucketKeyEnabled" in rule else {}),
+            }
+            for rule in encryption.get("ServerSideEncryptionConfiguration") or []
+        ]
+        s3.put_bucket_encryption(
+            **api_parameters(
+                s3,
+                "PutBucketEncryption",
+                {"Bucket": name, "ServerSideEncryptionConfiguration": {"Rules": rules}},
+                what=what,
+            )
+        )
+    if public_access_block is not None:
+        s3.put_public_access_block(
+            **api_parameters(
+                s3,
+                "PutPublicAccessBlock",
+                {"Bucket": name, "PublicAccessBlockConfiguration": public_access_block},
+                what=what,
+            )
+        )
+    if versioning is not None:
+        s3.put_bucket_versioning(
+            **api_parameters(
+                s3, "PutBucketVersioning", {"Bucket": name, "VersioningConfiguration": versioning}, what=what
+            )
+        )
+    if lifecycle is not None:  # stored (describe shows it); moto never expires objects
+        rules = [_lifecycle_rule(rule) for rule in lifecycle.get("Rules") or []]
+        s3.put_bucket_lifecycle_configuration(
+            **api_parameters(
+                s3,
+                "PutBucketLifecycleConfiguration",
+                {"Bucket": name, "LifecycleConfiguration": {"Rules": rules}},
+                what=what,
+            )
+        )
+    if notifications is not None:
+        _configure_bucket_notifications(s3, name, dict(notifications), what)
+    if tags:
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": t["Key"], "Value": t["Value"]} for t in tags]})
+    return ProvisionedResource(
+        ref=name,
+        attributes={
+            "Arn": f"arn:aws:s3:::{name}",
+            "DomainName": f"{name}.s3.amazonaws.com",
+            "DualStackDomainName": f"{name}.s3.dualstack.{region}.amazonaws.com",
+            "RegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
+            "WebsiteURL": f"http://{name}.s3-website-{region}.amazonaws.com",
+        },
+    )
+
+
+def _configure_bucket_notifications(s3: Any, name: str, notifications: dict[str, Any], what: str) -> None:
+    event_bridge = notifications.pop("EventBridgeConfiguration", None) or {}
+    for kind in notifications:
+        # moto's direct S3 -> SQS/SNS/Lambda messages lack fields and URL-encode keys; use EventBridge.
+        logger.warning("%s: NotificationConfiguration.%s is not emulated locally (ignored)", what, kind)
+    if _is_true(event_bridge.get("EventBridgeEnabled")):
+        emit_aws_shaped_events()
+        s3.put_bucket_notification_configuration(
+            Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
+        )
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation lifecycle rule (Id, Prefix, ExpirationInDays ...) as the S3 API writes it."""
+    rule = dict(rule)
+    api_rule: dict[str, Any] = {"ID": rule.pop("Id", None), "Status": rule.pop("Status", "Enabled")}
+    conditions: dict[str, Any] = {}
+    if "Prefix" in rule:
+        conditions["Prefix"] = rule.pop("Prefix")
+    tags = [{"Key": tag["Key"], "Value": tag["Value"]} for tag in rule.pop("TagFilters", None) or []]
+    for size in ("ObjectSizeGreaterThan", "ObjectSizeLessThan"):
+        if size in rule:
+            conditions[size] = rule.pop(size)
+    if len(conditions) + len(tags) > 1:
+        api_rule["Filter"] = {"And": {**conditions, **({"Tags": tags} if tags else {})}}
+    elif tags:
+        api_rule["Filter"] = {"Tag": tags[0]}
+    else:
+        api_rule["Filter"] = conditions or {"Prefix": ""}
+    expiration = {
+        api_name: rule.pop(cfn_name)
+        for cfn_name, api_name in (
+            ("ExpirationInDays", "Days"),
+            ("ExpirationDate", "Date"),
+            ("ExpiredObjectDeleteMarker", "ExpiredObjectDeleteMarker"),
+        )
+        if cfn_name in rule
+    }
+    if expiration:
+        api_rule["Expiration"] = expiration
+    if "NoncurrentVersionExpirationInDays" in rule:
+        api_rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": rule.pop("NoncurrentVersionExpirationInDays")}
+    transitions = list(rule.pop("Transitions", None) or []) + ([rule.pop("Transition")] if "Transition" in rule else [])
+    if transitions:
+        api_rule["Transitions"] = [_renamed(t, TransitionInDays="Days", TransitionDate="Date") for t in transitions]
+    noncurrent = list(rule.pop("NoncurrentVersionTransitions", None) or [])
+    if "NoncurrentVersionTransition" in rule:
+        noncurrent.append(rule.pop("NoncurrentVersionTransition"))
+    if noncurrent:
+        api_rule["NoncurrentVersionTransitions"] = [_renamed(t, TransitionInDays="NoncurrentDays") for t in noncurrent]
+    # The rest (AbortIncompleteMultipartUpload, NoncurrentVersionExpiration) is named as in the API; anything
+    # else is dropped with a warning by api_parameters.
+    api_rule.update(rule)
+    return {key: value for key, value in api_rule.items() if value is not None}
+
+
+def _renamed(value: dict[str, Any], **names: str) -> dict[str, Any]:
+    return {names.get(key, key): item for key, item in value.items()}
+
+
+def _is_true(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+# ---------------------------------------------------------------- SQS
+
+# CloudFormation's queue properties that are SQS queue attributes of the same name.
+_QUEUE_ATTRIBUTES = (
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "DelaySeconds",
+    "FifoQueue",
+    "FifoThroughputLimit",
+    "KmsDataKeyReusePeriodSeconds",
+    "KmsMasterKeyId",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "RedriveAllowPolicy",
+    "RedrivePolicy",
+    "SqsManagedSseEnabled",
+    "VisibilityTimeout",
+)
+
+
+@provisioner(QUEUE_TYPE)
+def provision_queue(context: ProvisioningContext, logical_id: str, properties: dict[str, Any]) -> ProvisionedResource:
+    sqs = context.client("sqs")
+    what = f"{logical_id} ({QUEUE_TYPE})"
+    properties = dict(properties)
+    tags = properties.pop("Tags", None)
+    fifo = _is_true(properties.get("FifoQueue"))
+    name = properties.pop("QueueName", None) or (
+        context.deployment.default_physical_name(logical_id)[: 80 - 5 * fifo] + (".fifo" if fifo else "")
+    )
+    if "RedrivePolicy" in properties:
+        redrive = dict(properties["RedrivePolicy"])
+        redrive["maxReceiveCount"] = int(redrive["maxReceiveCount"])
+        properties["RedrivePolicy"] = redrive
+    attributes = {}
+    for key, value in properties.items():
+        if key in _QUEUE_ATTRIBUTES:
+            attributes[key] = _queue_attribute(value)
+        else:
+            logger.warning("%s: %s is not emulated locally (ignored)", what, key)
+    create: dict[str, Any] = {"QueueName": name, "Attributes": attributes}
+    if tags:
+        create["tags"] = {tag["Key"]: tag["Value"] for tag in tags}
+    url = sqs.create_queue(**create)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return ProvisionedResource(ref=url, attributes={"Arn": arn, "QueueName": name, "QueueUrl": url})
+
+
+def _queue_attribute(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@provisioner(QUEUE_POLICY_TYPE)
+def provision_queue_policy(
+    context: ProvisioningContext, logical_id: str, properties: dict[str, Any]
+) -> ProvisionedResource:
+    # Stored on the queues for anyone who looks; moto does not enforce queue policies.
+    sqs = context.client("sqs")
+    policy = json.dumps(properties.get("PolicyDocument") or {})
+    for queue_url in properties.get("Queues") or []:
+        sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": policy})
+    return ProvisionedResource(ref=context.deployment.default_physical_name(logical_id))
+
+
+# ---------------------------------------------------------------- EventBridge
+
+# Target services moto's rules deliver to (SQS, CloudWatch Logs, event buses); others are only recorded.
+_DELIVERED_TARGET_SERVICES = ("sqs", "logs", "events")
+
+
+@provisioner(RULE_TYPE)
+def provision_rule(context: ProvisioningContext, logical_id: str, properties: dict[str, Any]) -> ProvisionedResource:
+    """A rule and its targets. Ref is the rule's name (`<bus>|<name>` on a custom bus), GetAtt Arn its ARN.
+
+    moto matches event patterns and delivers to SQS targets; it never fires schedule expressions (see
+    local.schedules for how a function's schedule is fired locally).
+    """
+    events = context.client("events")
+    what = f"{logical_id} ({RULE_TYPE})"
+    properties = dict(properties)
+    targets = [dict(target) for target in properties.pop("Targets", None) or []]
+    name = properties.pop("Name", None) or context.deployment.default_physical_name(logical_id)[:64]
+    if isinstance(properties.get("EventPattern"), dict):
+        properties["EventPattern"] = json.dumps(properties["EventPattern"])
+    rule_arn = events.put_rule(**api_parameters(events, "PutRule", {"Name": name, **properties}, what=what))["RuleArn"]
+    bus = str(properties.get("EventBusName") or "default").rsplit("/", 1)[-1]
+    if targets:
+        for target in targets:
+            if isinstance(target.get("Input"), dict):
+                target["Input"] = json.dumps(target["Input"])
+            arn = str(target.get("Arn", ""))
+            if "EventPattern" in properties and _arn_service(arn) not in _DELIVERED_TARGET_SERVICES:
+                logger.warning("%s: moto does not deliver events to target %s (recorded only)", what, arn)
+        answer = events.put_targets(
+            **api_parameters(events, "PutTargets", {"Rule": name, "EventBusName": bus, "Targets": targets}, what=what)
+        )
+        if answer.get("FailedEntryCount"):
+            raise TemplateError(f"{what}: targets refused: {answer['FailedEntries']}")
+    return ProvisionedResource(ref=name if bus == "default" else f"{bus}|{name}", attributes={"Arn": rule_arn})
+
+
+def _arn_service(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[2] if len(parts) > 2 else ""
+
+
+def schedule_rule_state(properties: Mapping[str, Any]) -> str:
+    """The State of a Schedule event's rule: its State, else ENABLED unless `Enabled: false` (older SAM)."""
+    if "State" in properties:
+        return str(properties["State"])
+    return "DISABLED" if properties.get("Enabled") in (False, "false", "False") else "ENABLED"
+
+
+def provision_schedule_event(
+    context: ProvisioningContext, function: FunctionSpec, event_name: str, properties: dict[str, Any]
+) -> ProvisionedResource:
+    """The rule SAM generates for a function's `Type: Schedule` event, targeting the function."""
+    logical_id = sam_event_resource_id(function, event_name)
+    target: dict[str, Any] = {
+        "Id": (properties.get("Target") or {}).get("Id") or f"{logical_id}LambdaTarget",
+        "Arn": function_arn(context.deployment, function.logical_id),
+    }
+    if "Input" in properties:
+        target["Input"] = properties["Input"]
+    rule: dict[str, Any] = {
+        "ScheduleExpression": properties["Schedule"],
+        "State": schedule_rule_state(properties),
+        "Targets": [target],
+    }
+    for optional in ("Name", "Description", "RoleArn"):
+        if optional in properties:
+            rule[optional] = properties[optional]
+    return provision_rule(context, logical_id, rule)
+
+
+EVENT_PROVISIONERS["Schedule"] = provision_schedule_event

@@ -8,8 +8,7 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Mapping
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -17,45 +16,20 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from local.deployment import Deployment, export_function_environments
-from local.event_sources import RunningEventSource, StackContext, start_event_sources
+from local.event_sources import StackContext, start_event_sources
 from local.functions import FunctionLoadError, FunctionRuntime
 from local.moto_patches import serialise_dynamodb_writes
 from local.provision import provision
 from local.seed import seed_user
+from local.settings import STATE_FILE_NAME, Settings
 from local.template import Template, TemplateError
+
+__all__ = ["STATE_FILE_NAME", "LocalStack", "Settings", "StackStartError", "point_this_process_at"]
 
 logger = logging.getLogger(__name__)
 
 STACK_NAME = "local"
 OPERATORS_GROUP = "operators"
-STATE_FILE_NAME = "stack.json"
-
-
-@dataclass(frozen=True)
-class Settings:
-    aws_port: int = 5000
-    api_port: int = 3000
-    state_dir: Path = Path(".local")
-    region: str = "eu-west-1"
-    operator_email: str = "operator@example.com"
-    # Satisfies the pool's policy (12+ characters, upper, lower, digit) and is safe to paste in a shell.
-    operator_password: str = "Operator-Local-2024"
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
-        defaults = cls()
-        return cls(
-            aws_port=int(environ.get("LOCAL_AWS_PORT", defaults.aws_port)),
-            api_port=int(environ.get("LOCAL_API_PORT", defaults.api_port)),
-            state_dir=Path(environ.get("LOCAL_STATE_DIR") or defaults.state_dir),
-            region=environ.get("AWS_DEFAULT_REGION") or environ.get("AWS_REGION") or defaults.region,
-            operator_email=environ.get("LOCAL_OPERATOR_EMAIL") or defaults.operator_email,
-            operator_password=environ.get("LOCAL_OPERATOR_PASSWORD") or defaults.operator_password,
-        )
-
-    @property
-    def state_file(self) -> Path:
-        return self.state_dir / STATE_FILE_NAME
 
 
 class StackStartError(RuntimeError):
@@ -81,8 +55,8 @@ class LocalStack:
         self.settings = settings
         self.template = template or Template.load()
         self.state: dict[str, Any] = {}
-        self._moto: ThreadedMotoServer | None = None
-        self._sources: list[RunningEventSource] = []
+        # What runs (moto, then what needs it: event sources ...), stopped in the reverse order.
+        self._running = ExitStack()
 
     def start(self) -> dict[str, Any]:
         """Start everything and write the state file; returns its content. Stops what started on failure."""
@@ -93,12 +67,7 @@ class LocalStack:
             raise
 
     def stop(self) -> None:
-        for source in reversed(self._sources):
-            source.stop()
-        self._sources = []
-        if self._moto is not None:
-            self._moto.stop()
-            self._moto = None
+        self._running.close()
         if self.state:
             self.settings.state_file.unlink(missing_ok=True)
 
@@ -112,14 +81,24 @@ class LocalStack:
         export_function_environments(deployment)
         functions = self._load_functions(deployment)
         context = StackContext(
-            deployment=deployment, aws_endpoint=aws_endpoint, functions=functions, api_port=settings.api_port
+            deployment=deployment,
+            aws_endpoint=aws_endpoint,
+            functions=functions,
+            api_port=settings.api_port,
+            control_port=settings.control_port,
+            sqs_retry_seconds=settings.sqs_retry_seconds,
         )
         try:
-            self._sources = start_event_sources(context)
+            sources = start_event_sources(context)
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
                 raise
-            raise StackStartError(f"port {settings.api_port} is in use: set LOCAL_API_PORT to a free port") from error
+            raise StackStartError(
+                f"port {settings.api_port} or {settings.control_port} is in use: "
+                "set LOCAL_API_PORT or LOCAL_CONTROL_PORT to a free port"
+            ) from error
+        for source in sources:
+            self._running.callback(source.stop)
         self.state = {
             "aws_endpoint": aws_endpoint,
             "region": settings.region,
@@ -129,7 +108,7 @@ class LocalStack:
             "operator_password": settings.operator_password,
             "resources": deployment.physical_names(),
         }
-        for source in self._sources:
+        for source in sources:
             self.state.update(source.state)
         _write_atomically(settings.state_file, json.dumps(self.state, indent=2) + "\n")
         return self.state
@@ -144,9 +123,10 @@ class LocalStack:
                 except OSError as error:
                     raise StackStartError(f"port {port} is in use: set LOCAL_AWS_PORT to a free port") from error
         serialise_dynamodb_writes()  # concurrent requests must race as they would in DynamoDB, no worse
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        self._moto.start()
-        host, actual_port = self._moto.get_host_and_port()
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        moto.start()
+        self._running.callback(moto.stop)
+        host, actual_port = moto.get_host_and_port()
         return f"http://{host}:{actual_port}"
 
     def _seed_operator(self, deployment: Deployment) -> tuple[str, str]:

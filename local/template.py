@@ -21,6 +21,10 @@ TABLE_TYPE = "AWS::DynamoDB::Table"
 USER_POOL_TYPE = "AWS::Cognito::UserPool"
 USER_POOL_CLIENT_TYPE = "AWS::Cognito::UserPoolClient"
 USER_POOL_GROUP_TYPE = "AWS::Cognito::UserPoolGroup"
+BUCKET_TYPE = "AWS::S3::Bucket"
+QUEUE_TYPE = "AWS::SQS::Queue"
+QUEUE_POLICY_TYPE = "AWS::SQS::QueuePolicy"
+RULE_TYPE = "AWS::Events::Rule"
 
 # Which Globals section SAM merges into which resource type.
 _GLOBALS_SECTION_BY_TYPE = {
@@ -130,6 +134,15 @@ class FunctionSpec:
     timeout_seconds: int
     memory_mb: int
     events: tuple[FunctionEvent, ...]
+    reserved_concurrency: int | None = None  # ReservedConcurrentExecutions: most instances running at once
+
+    @property
+    def folder_name(self) -> str:
+        """The function's folder (functions/<folder_name>/): how people name it, e.g. `make trigger FN=...`."""
+        return self.code_dir.name
+
+    def events_of_type(self, event_type: str) -> list[FunctionEvent]:
+        return [event for event in self.events if event.type == event_type]
 
     @property
     def http_routes(self) -> list[HttpRoute]:
@@ -281,4 +294,9 @@ class Template:
             timeout_seconds=int(props.get("Timeout", _DEFAULT_TIMEOUT_SECONDS)),
             memory_mb=int(props.get("MemorySize", _DEFAULT_MEMORY_MB)),
             events=events,
+            reserved_concurrency=_optional_int(props.get("ReservedConcurrentExecutions")),
         )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)

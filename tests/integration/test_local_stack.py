@@ -4,6 +4,7 @@ Each test provisions under its own prefix: moto's backends are per process, and 
 folder may hold a session-wide deployment in them.
 """
 
+import json
 import uuid
 
 import boto3
@@ -193,3 +194,96 @@ def test_tokens_of_moto_server_pass_the_template_authorizer(template, prefix, mo
         assert access_claims["client_id"] == deployment.ref("UserPoolClient")
     finally:
         server.stop()
+
+
+def test_every_bucket_exists_as_declared(deployed: Deployment, template, prefix):
+    s3 = boto3.client("s3", region_name=REGION)
+    buckets = template.resources_of_type("AWS::S3::Bucket")
+    assert buckets, "the template declares buckets"
+
+    for bucket in buckets:
+        declared = resolved_properties(deployed, bucket.logical_id)
+        name = deployed.ref(bucket.logical_id)
+        assert name == f"{prefix}-{bucket.logical_id.lower()}"
+        assert deployed.get_att(bucket.logical_id, "Arn") == f"arn:aws:s3:::{name}"
+        if "BucketEncryption" in declared:
+            (rule,) = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
+            (declared_rule,) = declared["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+            assert rule["ApplyServerSideEncryptionByDefault"] == declared_rule["ServerSideEncryptionByDefault"]
+        if "PublicAccessBlockConfiguration" in declared:
+            block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+            assert block == declared["PublicAccessBlockConfiguration"]
+        if "LifecycleConfiguration" in declared:
+            rules = {rule["ID"]: rule for rule in s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]}
+            for declared_rule in declared["LifecycleConfiguration"]["Rules"]:
+                rule = rules[declared_rule["Id"]]
+                assert rule["Filter"] == {"Prefix": declared_rule["Prefix"]}
+                assert rule["Expiration"] == {"Days": declared_rule["ExpirationInDays"]}
+                assert rule["AbortIncompleteMultipartUpload"] == declared_rule["AbortIncompleteMultipartUpload"]
+
+
+def test_every_queue_exists_as_declared_with_its_dead_letter_queue(deployed: Deployment, template, prefix):
+    sqs = boto3.client("sqs", region_name=REGION)
+    queues = template.resources_of_type("AWS::SQS::Queue")
+    assert queues, "the template declares queues"
+
+    for queue in queues:
+        declared = resolved_properties(deployed, queue.logical_id)
+        url = deployed.ref(queue.logical_id)  # Ref of a queue is its URL
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert url.endswith(f"/{prefix}-{queue.logical_id}")
+        assert deployed.get_att(queue.logical_id, "Arn") == attributes["QueueArn"]
+        assert deployed.get_att(queue.logical_id, "QueueName") == f"{prefix}-{queue.logical_id}"
+        for name in ("VisibilityTimeout", "MessageRetentionPeriod"):
+            if name in declared:
+                assert attributes[name] == str(declared[name]), (queue.logical_id, name)
+        if "RedrivePolicy" in declared:
+            redrive = json.loads(attributes["RedrivePolicy"])
+            dead_letter_id = next(
+                q.logical_id for q in queues if deployed.get_att(q.logical_id, "Arn") == redrive["deadLetterTargetArn"]
+            )
+            assert redrive["maxReceiveCount"] == declared["RedrivePolicy"]["maxReceiveCount"]
+            assert dead_letter_id in deployed.physical_names()
+
+
+def test_the_new_file_rule_sends_raw_objects_of_the_bucket_to_the_queue(deployed: Deployment):
+    events = boto3.client("events", region_name=REGION)
+    name = deployed.ref("NewMeteringFileRule")
+
+    pattern = json.loads(events.describe_rule(Name=name)["EventPattern"])
+    (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
+
+    assert pattern["detail"] == {
+        "bucket": {"name": [deployed.ref("MeteringFilesBucket")]},
+        "object": {"key": [{"prefix": "raw/"}]},
+    }
+    assert target["Arn"] == deployed.get_att("MeteringFileQueue", "Arn")
+    policy = json.loads(
+        boto3.client("sqs", region_name=REGION).get_queue_attributes(
+            QueueUrl=deployed.ref("MeteringFileQueue"), AttributeNames=["Policy"]
+        )["Attributes"]["Policy"]
+    )
+    assert policy["Statement"][0]["Condition"]["ArnEquals"]["aws:SourceArn"] == deployed.get_att(
+        "NewMeteringFileRule", "Arn"
+    )
+
+
+def test_the_poller_schedule_has_the_rule_sam_generates(deployed: Deployment, template):
+    events = boto3.client("events", region_name=REGION)
+    (poll,) = template.function("FtpPollerFunction").events_of_type("Schedule")
+
+    rule = events.describe_rule(Name=deployed.ref(f"FtpPollerFunction{poll.name}"))
+
+    assert rule["ScheduleExpression"] == deployed.resolve(poll.properties["Schedule"])
+    assert rule["State"] == "ENABLED"
+    assert rule["Arn"] == deployed.get_att(f"FtpPollerFunction{poll.name}", "Arn")
+
+
+def test_function_environments_name_the_local_queues_and_bucket(deployed: Deployment, prefix):
+    split = deployed.function_environment("SplitMeteringFileFunction")
+
+    assert split["METERING_CHUNK_QUEUE_URL"] == deployed.ref("MeteringChunkQueue")
+    assert split["METERING_FILES_BUCKET"] == f"{prefix}-meteringfilesbucket"
+    assert deployed.function_environment("DistributorConnectionsFunction")["CONNECTION_SECRETS_PREFIX"] == (
+        f"{prefix}/distributor-connections/"
+    )

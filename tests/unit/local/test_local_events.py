@@ -2,8 +2,21 @@ import time
 from datetime import UTC, datetime
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from aws_lambda_powertools.utilities.parser.models import (
+    EventBridgeModel,
+    S3EventNotificationEventBridgeModel,
+    SqsModel,
+)
 
-from local.events import LambdaContext, http_api_event, stringify_claim
+from local.events import (
+    LambdaContext,
+    http_api_event,
+    s3_object_created_event,
+    scheduled_event,
+    sqs_event,
+    sqs_record,
+    stringify_claim,
+)
 
 
 def test_an_authorized_request_has_the_shape_api_gateway_sends():
@@ -139,3 +152,158 @@ def test_the_context_names_the_function_and_counts_down_from_its_timeout():
 
 def test_the_remaining_time_never_goes_below_zero():
     assert LambdaContext("f", timeout_seconds=0).get_remaining_time_in_millis() == 0
+
+
+# ---------------------------------------------------------------- SQS, schedules, S3 via EventBridge
+
+
+def received_message(**overrides):
+    """A message as boto3's receive_message returns it (all attributes requested)."""
+    message = {
+        "MessageId": "059f36b4-87a3-44ab-83d2-661975830a7d",
+        "ReceiptHandle": "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
+        "MD5OfBody": "e4e68fb7bd0e697a0ae8f1bb342846b3",
+        "Body": "Test message.",
+        "Attributes": {
+            "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+            "SentTimestamp": "1545082649183",
+            "ApproximateReceiveCount": "1",
+            "ApproximateFirstReceiveTimestamp": "1545082649185",
+        },
+    }
+    message.update(overrides)
+    return message
+
+
+def test_an_sqs_record_has_the_shape_lambda_sends():
+    record = sqs_record(received_message(), queue_arn="arn:aws:sqs:eu-west-1:123456789012:work", region="eu-west-1")
+
+    assert record == {
+        "messageId": "059f36b4-87a3-44ab-83d2-661975830a7d",
+        "receiptHandle": "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
+        "body": "Test message.",
+        "attributes": {
+            "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+            "SentTimestamp": "1545082649183",
+            "ApproximateReceiveCount": "1",
+            "ApproximateFirstReceiveTimestamp": "1545082649185",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "e4e68fb7bd0e697a0ae8f1bb342846b3",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:work",
+        "awsRegion": "eu-west-1",
+    }
+    assert list(record) == [
+        "messageId",
+        "receiptHandle",
+        "body",
+        "attributes",
+        "messageAttributes",
+        "md5OfBody",
+        "eventSource",
+        "eventSourceARN",
+        "awsRegion",
+    ]
+
+
+def test_message_attributes_are_camel_cased_and_binary_values_base64_encoded():
+    message = received_message(
+        MD5OfMessageAttributes="f3eef722b9e535eb41b93a467449512d",
+        MessageAttributes={
+            "source": {"StringValue": "billing", "DataType": "String"},
+            "blob": {"BinaryValue": b"\x00\x01", "DataType": "Binary"},
+        },
+    )
+
+    record = sqs_record(message, queue_arn="arn:aws:sqs:eu-west-1:123456789012:work", region="eu-west-1")
+
+    assert record["messageAttributes"] == {
+        "source": {"stringValue": "billing", "stringListValues": [], "binaryListValues": [], "dataType": "String"},
+        "blob": {"binaryValue": "AAE=", "stringListValues": [], "binaryListValues": [], "dataType": "Binary"},
+    }
+    assert record["md5OfMessageAttributes"] == "f3eef722b9e535eb41b93a467449512d"
+
+
+def test_powertools_reads_the_sqs_event():
+    event = sqs_event(
+        [sqs_record(received_message(), queue_arn="arn:aws:sqs:eu-west-1:123456789012:work", region="eu-west-1")]
+    )
+
+    parsed = SqsModel.model_validate(event)
+
+    (record,) = parsed.Records
+    assert record.body == "Test message."
+    assert record.attributes.ApproximateReceiveCount == "1"
+    assert record.eventSourceARN == "arn:aws:sqs:eu-west-1:123456789012:work"
+
+
+def test_a_scheduled_event_has_the_shape_eventbridge_sends():
+    rule_arn = "arn:aws:events:eu-west-1:123456789012:rule/local-FtpPollerFunctionPoll"
+
+    event = scheduled_event(
+        rule_arn, region="eu-west-1", event_id="e-1", time=datetime(2024, 4, 1, 10, 30, 5, 123456, tzinfo=UTC)
+    )
+
+    assert event == {
+        "version": "0",
+        "id": "e-1",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2024-04-01T10:30:05Z",
+        "region": "eu-west-1",
+        "resources": [rule_arn],
+        "detail": {},
+    }
+    assert EventBridgeModel.model_validate(event).detail_type == "Scheduled Event"
+    assert scheduled_event(rule_arn, region="eu-west-1")["id"] != scheduled_event(rule_arn, region="eu-west-1")["id"]
+
+
+def test_an_object_created_event_has_the_shape_s3_sends_to_eventbridge():
+    event = s3_object_created_event(
+        bucket="local-meteringfilesbucket",
+        key="raw/i-DE/F5D 2024+ñ.zip",
+        size=1305107,
+        etag="b21b84d653bb07b05b1e6b33684dc11b",
+        sequencer="0C0F6F405D6ED209E1",
+        region="eu-west-1",
+        request_id="N4N7GDK58NMKJ12R",
+        event_id="e-1",
+        time=datetime(2024, 4, 1, 10, 30, 5, tzinfo=UTC),
+    )
+
+    assert event == {
+        "version": "0",
+        "id": "e-1",
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "account": "123456789012",
+        "time": "2024-04-01T10:30:05Z",
+        "region": "eu-west-1",
+        "resources": ["arn:aws:s3:::local-meteringfilesbucket"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": "local-meteringfilesbucket"},
+            "object": {
+                "key": "raw/i-DE/F5D 2024+ñ.zip",  # as is: EventBridge events are not URL-encoded
+                "size": 1305107,
+                "etag": "b21b84d653bb07b05b1e6b33684dc11b",
+                "sequencer": "0C0F6F405D6ED209E1",
+            },
+            "request-id": "N4N7GDK58NMKJ12R",
+            "requester": "123456789012",
+            "source-ip-address": "127.0.0.1",
+            "reason": "PutObject",
+        },
+    }
+    parsed = S3EventNotificationEventBridgeModel.model_validate(event)
+    assert parsed.detail.object.key == "raw/i-DE/F5D 2024+ñ.zip"
+    assert parsed.detail.object.etag == "b21b84d653bb07b05b1e6b33684dc11b"
+
+
+def test_the_version_id_is_only_there_for_a_versioned_bucket():
+    common = {"bucket": "b-1", "key": "k", "size": 1, "etag": "e", "sequencer": "01", "region": "eu-west-1"}
+
+    assert "version-id" not in s3_object_created_event(**common)["detail"]["object"]
+    assert s3_object_created_event(**common, version_id="v-1")["detail"]["object"]["version-id"] == "v-1"

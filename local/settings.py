@@ -1,0 +1,47 @@
+"""How the local stack is configured (environment variables), and where it publishes its state.
+
+Kept free of moto and boto3 so that small tools (`python -m local.trigger`) start fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+STATE_FILE_NAME = "stack.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    aws_port: int = 5000
+    api_port: int = 3000
+    # The stack's own control endpoint (POST /schedules/<function>); 0 takes a free port, see stack.json.
+    control_port: int = 0
+    state_dir: Path = Path(".local")
+    region: str = "eu-west-1"
+    operator_email: str = "operator@example.com"
+    # Satisfies the pool's policy (12+ characters, upper, lower, digit) and is safe to paste in a shell.
+    operator_password: str = "Operator-Local-2024"
+    # A message whose batch failed is visible again after this many seconds (Lambda waits for the queue's
+    # VisibilityTimeout, up to hours here); see local.sqs_source.
+    sqs_retry_seconds: int = 2
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        defaults = cls()
+        return cls(
+            aws_port=int(environ.get("LOCAL_AWS_PORT", defaults.aws_port)),
+            api_port=int(environ.get("LOCAL_API_PORT", defaults.api_port)),
+            control_port=int(environ.get("LOCAL_CONTROL_PORT", defaults.control_port)),
+            state_dir=Path(environ.get("LOCAL_STATE_DIR") or defaults.state_dir),
+            region=environ.get("AWS_DEFAULT_REGION") or environ.get("AWS_REGION") or defaults.region,
+            operator_email=environ.get("LOCAL_OPERATOR_EMAIL") or defaults.operator_email,
+            operator_password=environ.get("LOCAL_OPERATOR_PASSWORD") or defaults.operator_password,
+            sqs_retry_seconds=int(environ.get("LOCAL_SQS_RETRY_SECONDS", defaults.sqs_retry_seconds)),
+        )
+
+    @property
+    def state_file(self) -> Path:
+        return self.state_dir / STATE_FILE_NAME
