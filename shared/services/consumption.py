@@ -1,18 +1,27 @@
 """What GET /houses/{house_id}/consumption answers: the house's supply point, what it may see, the report."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from shared import consumption
 from shared.auth import Caller
 from shared.cups import Energy
 from shared.dal import cups_links, metering
 from shared.errors import ConflictError, FieldProblem, InvalidInputError
-from shared.metering import MADRID
-from shared.models.consumption import ConsumptionReport, Granularity
+from shared.metering import MADRID, StoredHour
+from shared.models.consumption import ConsumptionReport, Granularity, PeriodTotals
+from shared.services.billing.reading import electricity_tariff_on
 from shared.services.houses import visible_house_record
 from shared.tariffs import Tariff
 
 MAX_DAYS = 366
+
+
+def _periods(house_id: str, hours: list[tuple[int, StoredHour | None]], end_day: date, zone: ZoneInfo) -> PeriodTotals:
+    # The contract in force on the last day asked for decides the tariff (one read, whatever the range);
+    # a house without an electricity contract is split as 2.0TD, the domestic tariff.
+    tariff = electricity_tariff_on(house_id, end_day - timedelta(days=1)) or Tariff.T20TD
+    return consumption.period_totals(hours, tariff, zone)
 
 
 def consumption_report(
@@ -42,6 +51,5 @@ def consumption_report(
         granularity=granularity,
         points=consumption.points(hours, granularity, zone),
         totals=consumption.totals(hours),
-        # The house's electricity contract will bring its own tariff; 2.0TD is what a house without one has.
-        periods=consumption.period_totals(hours, Tariff.T20TD, zone) if energy is Energy.ELECTRICITY else None,
+        periods=_periods(house.id, hours, end_day, zone) if energy is Energy.ELECTRICITY else None,
     )

@@ -145,3 +145,24 @@ def test_access_and_validation(
         reply = get(api, operator, linked_house["id"], **query)
         assert reply.status == 422, query
         assert [error["field"] for error in reply["errors"]] == [field]
+
+
+def test_periods_follow_the_electricity_contract_tariff(
+    api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]
+) -> None:
+    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(24)})
+    contract = {
+        "tariff": "3.0TD",
+        "contracted_power_kw": {f"P{n}": 20 for n in range(1, 7)},
+        "start_date": "2024-01-01",
+        "retailer": "Retailer",
+        "contract_number": "C-1",
+        "power_control": "maximeter",
+    }
+    assert (
+        api.request("POST", f"/houses/{linked_house['id']}/electricity-contracts", operator, json_body=contract).status
+        == 201
+    )
+    periods = get(api, operator, linked_house["id"])["periods"]
+    # Monday 1 April 2024 is a season C weekday: P4 (9-14, 18-22), P5 (8-9, 14-18, 22-24), P6 (0-8)
+    assert periods == {"tariff": "3.0TD", "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 0.8}

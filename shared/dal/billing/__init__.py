@@ -1,0 +1,2 @@
+"""Storage of a house's contracts and invoices (BillingDocuments) and of the items that serialise their
+writes (BillingKeys)."""

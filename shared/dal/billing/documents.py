@@ -1,0 +1,82 @@
+"""The BillingDocuments table: a house's contracts and invoices, one partition per house and kind, listed
+newest period first through the local by_period index (local, so a read right after a write sees it)."""
+
+from datetime import date, timedelta
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.indexes import AllProjection, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from shared.config import env
+from shared.dal.pages import Key, PageRequest, read_page
+
+
+class DocumentsByPeriodIndex(LocalSecondaryIndex["BillingDocumentRecord"]):
+    class Meta:
+        index_name = "by_period"
+        projection = AllProjection()
+
+    house_kind = UnicodeAttribute(hash_key=True)
+    period_key = UnicodeAttribute(range_key=True)
+
+
+class BillingDocumentRecord(Model):
+    class Meta:
+        table_name = env("BILLING_DOCUMENTS_TABLE")
+
+    house_kind = UnicodeAttribute(hash_key=True)  # "<house id>#<kind>", e.g. "…#electricity-invoices"
+    id = UnicodeAttribute(range_key=True)
+    period_key = UnicodeAttribute()  # "<first day>#<created_at>#<id>": by period, then by when stored
+    house_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    cups = UnicodeAttribute()  # the house's CUPS when stored
+    first_day = UnicodeAttribute()
+    last_day = UnicodeAttribute(null=True)  # None: an open-ended contract
+    body = UnicodeAttribute()  # the request body as validated, JSON
+    source = UnicodeAttribute()
+    external_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    by_period = DocumentsByPeriodIndex()
+
+
+def partition(house_id: str, kind: str) -> str:
+    return f"{house_id}#{kind}"
+
+
+def get_document(house_id: str, kind: str, document_id: str) -> BillingDocumentRecord | None:
+    try:
+        return BillingDocumentRecord.get(partition(house_id, kind), document_id, consistent_read=True)
+    except BillingDocumentRecord.DoesNotExist:
+        return None
+
+
+def list_documents(house_id: str, kind: str, page: PageRequest) -> tuple[list[BillingDocumentRecord], str | None]:
+    """Newest period first."""
+    return read_page(
+        lambda limit, start: BillingDocumentRecord.by_period.query(
+            partition(house_id, kind),
+            scan_index_forward=False,
+            consistent_read=True,
+            limit=limit,
+            last_evaluated_key=start,
+        ),
+        page,
+        _index_key,
+    )
+
+
+def last_starting_by(house_id: str, kind: str, day: date | None) -> BillingDocumentRecord | None:
+    """The document whose period starts last, on or before `day` if one is given."""
+    before_next_day = None if day is None else BillingDocumentRecord.period_key < (day + timedelta(days=1)).isoformat()
+    found = BillingDocumentRecord.by_period.query(
+        partition(house_id, kind), before_next_day, scan_index_forward=False, consistent_read=True, limit=1
+    )
+    return next(iter(found), None)
+
+
+def _index_key(record: BillingDocumentRecord) -> Key:
+    return {
+        "house_kind": {"S": record.house_kind},
+        "id": {"S": record.id},
+        "period_key": {"S": record.period_key},
+    }

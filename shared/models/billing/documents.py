@@ -1,0 +1,28 @@
+"""What every stored contract and invoice carries besides its body, and where it came from."""
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from shared.models.common import Timestamp
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who stored a document: an operator through the portal API, or a billing system's import message
+    (`source` is then the billing system's name and `external_id` its id there)."""
+
+    source: str
+    external_id: str | None = None
+
+
+PORTAL = Origin("portal")
+
+
+class StoredDocument(BaseModel):
+    id: str
+    house_id: str
+    cups: str = Field(description="The house's CUPS of this energy when the document was stored")
+    source: str = Field(description="'portal', or the billing system it was imported from", examples=["portal"])
+    external_id: str | None = Field(description="The document's id in the billing system it was imported from")
+    created_at: Timestamp

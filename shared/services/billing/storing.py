@@ -1,0 +1,61 @@
+"""What storing any contract or invoice involves: the house's CUPS of that energy, a new document that keeps
+that CUPS, and deciding again when another request changed what the decision was based on."""
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.cups import Energy
+from shared.dal.billing.documents import BillingDocumentRecord, partition
+from shared.dal.billing.guarded_writes import ChangedMeanwhileError
+from shared.dal.houses import HouseRecord
+from shared.errors import ConflictError, FieldProblem
+from shared.models.billing.contracts import ContractBody
+from shared.models.billing.documents import Origin
+from shared.models.billing.invoices import InvoiceBody
+from shared.models.billing.kinds import BillingKind
+
+_ATTEMPTS = 5
+
+
+def house_cups(house: HouseRecord, energy: Energy) -> tuple[str, str]:
+    """(the house's CUPS of that energy, its supply point); a ConflictError naming `<energy>_cups` without one."""
+    field = f"{energy.value}_cups"
+    link = house.current_link(energy)
+    if link is None:
+        message = f"the house has no {energy.value} CUPS: link one before storing {energy.value} contracts or invoices"
+        raise ConflictError(message, problems=[FieldProblem(field, message)])
+    return getattr(house, field), link[0]
+
+
+def new_record(
+    house: HouseRecord, kind: BillingKind[Any, Any], body: ContractBody | InvoiceBody, cups: str, origin: Origin
+) -> BillingDocumentRecord:
+    document_id = str(uuid.uuid4())
+    now = datetime.now(UTC).isoformat()
+    first_day, last_day = body.days
+    return BillingDocumentRecord(
+        partition(house.id, kind.segment),
+        document_id,
+        period_key=f"{first_day.isoformat()}#{now}#{document_id}",
+        house_id=house.id,
+        kind=kind.segment,
+        cups=cups,
+        first_day=first_day.isoformat(),
+        last_day=last_day.isoformat() if last_day else None,
+        body=body.model_dump_json(),
+        source=origin.source,
+        external_id=origin.external_id,
+        created_at=now,
+    )
+
+
+def decided_again_while_changed[T](attempt: Callable[[], T]) -> T:
+    """Run `attempt` (read, decide, write) again while another request changes what it read first."""
+    for _ in range(_ATTEMPTS):
+        try:
+            return attempt()
+        except ChangedMeanwhileError:
+            continue
+    raise ConflictError("the house's contracts or invoices are being changed by other requests; try again")
