@@ -46,4 +46,9 @@ class MeteringFileRecord(Model):
     rows_rejected = NumberAttribute(default=0)
     error = UnicodeAttribute(null=True)  # why the whole file failed (unreadable, unknown name...)
     error_report_key = UnicodeAttribute(null=True)  # reports/<...>: rejected rows with line and reason
+    # The parse pipeline's own bookkeeping (shared/dal/metering_file_outcomes.py):
+    file_id = UnicodeAttribute(null=True)  # the content being parsed (object key + ETag); other chunks don't count
+    supply_points = NumberAttribute(null=True)  # distinct supply points stored, once parsed
+    outcome_event_claimed_at = UnicodeAttribute(null=True)  # when a function set out to announce the outcome
+    outcome_event_sent_at = UnicodeAttribute(null=True)
     by_connection = FilesByConnectionIndex()

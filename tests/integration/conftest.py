@@ -18,7 +18,7 @@ from moto import mock_aws
 from local.deployment import Deployment, export_function_environments, moto_account_id
 from local.events import http_api_event
 from local.functions import FunctionRuntime
-from local.moto_patches import serialise_dynamodb_writes
+from local.moto_patches import apply_moto_fixes
 from local.provision import provision
 from local.routes import RouteTable
 from local.template import Template
@@ -101,7 +101,7 @@ def deployment() -> Iterator[Deployment]:
     os.environ.update(
         AWS_DEFAULT_REGION=REGION, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN=""
     )
-    serialise_dynamodb_writes()
+    apply_moto_fixes()
     with mock_aws():
         deployed = provision(Template.load(), prefix="it", region=REGION)
         export_function_environments(deployed)

@@ -1,0 +1,26 @@
+"""SQS (one chunk of a split distributor file) -> its hourly readings stored; the last chunk settles the file."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.config import env
+from shared.ingestion.chunk_ingestion import EVENT_SOURCE, ChunkIngestion
+from shared.ingestion.messages import ChunkRecord
+from shared.integrations.domain_events import DomainEvents
+from shared.integrations.object_store import ObjectStore
+from shared.observability import logger
+
+processor = BatchProcessor(event_type=EventType.SQS, model=ChunkRecord)
+ingestion = ChunkIngestion(ObjectStore(env("METERING_FILES_BUCKET")), DomainEvents(env("EVENT_BUS_NAME"), EVENT_SOURCE))
+
+
+def record_handler(record: ChunkRecord) -> None:
+    ingestion.ingest(record.body)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

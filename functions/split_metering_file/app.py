@@ -1,0 +1,27 @@
+"""SQS (S3 "Object Created" under raw/, via EventBridge) -> the file cut into chunks queued for parsing."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.config import env
+from shared.ingestion.chunk_queue import ChunkQueue
+from shared.ingestion.messages import NewFileRecord
+from shared.ingestion.splitting import MeteringFileSplitter
+from shared.integrations.object_store import ObjectStore
+from shared.observability import logger
+
+processor = BatchProcessor(event_type=EventType.SQS, model=NewFileRecord)
+splitter = MeteringFileSplitter(ObjectStore(env("METERING_FILES_BUCKET")), ChunkQueue(env("METERING_CHUNK_QUEUE_URL")))
+
+
+def record_handler(record: NewFileRecord) -> None:
+    created = record.body.detail
+    splitter.split(created.bucket.name, created.object.key, created.object.etag)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
