@@ -18,7 +18,7 @@ from moto.server import ThreadedMotoServer
 from local.deployment import Deployment, export_function_environments
 from local.event_sources import StackContext, start_event_sources
 from local.functions import FunctionLoadError, FunctionRuntime
-from local.moto_patches import serialise_dynamodb_writes
+from local.moto_patches import apply_moto_fixes
 from local.provision import provision
 from local.seed import seed_user
 from local.settings import STATE_FILE_NAME, Settings
@@ -122,7 +122,7 @@ class LocalStack:
                     probe.bind(("127.0.0.1", port))
                 except OSError as error:
                     raise StackStartError(f"port {port} is in use: set LOCAL_AWS_PORT to a free port") from error
-        serialise_dynamodb_writes()  # concurrent requests must race as they would in DynamoDB, no worse
+        apply_moto_fixes()  # where moto behaves unlike AWS in ways the code relies on
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         moto.start()
         self._running.callback(moto.stop)
