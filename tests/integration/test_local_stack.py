@@ -217,9 +217,11 @@ def test_every_bucket_exists_as_declared(deployed: Deployment, template, prefix)
             rules = {rule["ID"]: rule for rule in s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]}
             for declared_rule in declared["LifecycleConfiguration"]["Rules"]:
                 rule = rules[declared_rule["Id"]]
-                assert rule["Filter"] == {"Prefix": declared_rule["Prefix"]}
-                assert rule["Expiration"] == {"Days": declared_rule["ExpirationInDays"]}
-                assert rule["AbortIncompleteMultipartUpload"] == declared_rule["AbortIncompleteMultipartUpload"]
+                assert rule["Filter"] == {"Prefix": declared_rule.get("Prefix", "")}
+                if "ExpirationInDays" in declared_rule:
+                    assert rule["Expiration"] == {"Days": declared_rule["ExpirationInDays"]}
+                if "AbortIncompleteMultipartUpload" in declared_rule:
+                    assert rule["AbortIncompleteMultipartUpload"] == declared_rule["AbortIncompleteMultipartUpload"]
 
 
 def test_every_queue_exists_as_declared_with_its_dead_letter_queue(deployed: Deployment, template, prefix):

@@ -1,0 +1,18 @@
+"""Scheduled: copies new distributor metering files from every enabled SFTP connection to the raw/ prefix."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.integrations.raw_files import RawFileStore
+from shared.observability import logger
+from shared.services.polling import TimeBudget, poll_enabled_connections
+
+store = RawFileStore.from_environment()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    budget = TimeBudget(lambda: context.get_remaining_time_in_millis() / 1000)
+    outcomes = poll_enabled_connections(store, budget)
+    return {connection_id: outcome.model_dump(mode="json") for connection_id, outcome in outcomes.items()}
