@@ -19,7 +19,24 @@ from local.stack import LocalStack, Settings, StackStartError
 
 
 def banner(state: dict[str, Any], settings: Settings) -> str:
-    return _banner_top(state, settings) + _event_sources_section(state) + _sign_in_section(state)
+    return (
+        _banner_top(state, settings)
+        + _event_sources_section(state)
+        + _sample_distributor_section(state)
+        + _sign_in_section(state)
+    )
+
+
+def _sample_distributor_section(state: dict[str, Any]) -> str:
+    sample = state.get("sample_distributor")
+    if not sample:
+        return ""
+    return f"""
+Sample distributor: SFTP {sample["sftp"]}, registered as connection {sample["connection_id"]}
+  files: {", ".join(sample["files"])}
+  their CUPS: {", ".join(sample["cups"])}
+  set one on a house (PUT /houses/<id>/cups/electricity), then: make trigger FN=ftp_poller
+"""
 
 
 def _banner_top(state: dict[str, Any], settings: Settings) -> str:

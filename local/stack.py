@@ -20,8 +20,10 @@ from local.event_sources import StackContext, start_event_sources
 from local.functions import FunctionLoadError, FunctionRuntime
 from local.moto_patches import apply_moto_fixes
 from local.provision import provision
+from local.sample_distributor import start_sample_distributor
 from local.seed import seed_user
 from local.settings import STATE_FILE_NAME, Settings
+from local.sftp_server import sshd_available
 from local.template import Template, TemplateError
 
 __all__ = ["STATE_FILE_NAME", "LocalStack", "Settings", "StackStartError", "point_this_process_at"]
@@ -110,8 +112,23 @@ class LocalStack:
         }
         for source in sources:
             self.state.update(source.state)
+        self._start_sample_distributor(client_id)
         _write_atomically(settings.state_file, json.dumps(self.state, indent=2) + "\n")
         return self.state
+
+    def _start_sample_distributor(self, client_id: str) -> None:
+        if not sshd_available():
+            logger.warning("no OpenSSH server (apt-get install openssh-server): no sample distributor is started")
+            return
+        cognito = boto3.client("cognito-idp", region_name=self.settings.region)
+        token = cognito.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": self.settings.operator_email, "PASSWORD": self.settings.operator_password},
+        )["AuthenticationResult"]["IdToken"]
+        server, state = start_sample_distributor(self.state["api_url"], token)
+        self._running.callback(server.stop)
+        self.state["sample_distributor"] = state
 
     def _start_moto(self) -> str:
         port = self.settings.aws_port
