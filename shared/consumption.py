@@ -40,14 +40,18 @@ def visible_hours(
 def points(
     hours: list[tuple[int, StoredHour | None]], granularity: Granularity, zone: ZoneInfo
 ) -> list[ConsumptionPoint]:
+    # Each hour's local end is the next one's start: convert every boundary once.
+    bounds = [_local(hour, zone) for hour, _ in hours]
+    if hours:
+        bounds.append(_local(hours[-1][0] + HOUR, zone))
     if granularity is Granularity.HOUR:
-        return [_point(_local(hour, zone), _local(hour + HOUR, zone), [value]) for hour, value in hours]
+        return [_hour_point(bounds[i], bounds[i + 1], value) for i, (_, value) in enumerate(hours)]
     bucket = _day_of if granularity is Granularity.DAY else _month_of
     result = []
-    for _, group in groupby(hours, key=lambda item: bucket(_local(item[0], zone))):
+    for _, group in groupby(range(len(hours)), key=lambda i: bucket(bounds[i])):
         members = list(group)
-        start, end = _local(members[0][0], zone), _local(members[-1][0] + HOUR, zone)
-        result.append(_point(start, end, [value for _, value in members]))
+        values = [hours[i][1] for i in members]
+        result.append(_point(bounds[members[0]], bounds[members[-1] + 1], values))
     return result
 
 
@@ -69,13 +73,30 @@ def period_totals(hours: list[tuple[int, StoredHour | None]], tariff: Tariff, zo
     return PeriodTotals(tariff=tariff.value, **{period.value: _kwh(wh) for period, wh in watt_hours.items()})
 
 
+def _hour_point(start: datetime, end: datetime, value: StoredHour | None) -> ConsumptionPoint:
+    if value is None:
+        return ConsumptionPoint.model_construct(
+            start=start, end=end, consumption_kwh=None, surplus_kwh=None, quality=PointQuality.MISSING, source=None
+        )
+    return ConsumptionPoint.model_construct(
+        start=start,
+        end=end,
+        consumption_kwh=_kwh(value.consumption_wh),
+        surplus_kwh=_kwh(value.surplus_wh),
+        quality=PointQuality(value.quality.value),
+        source=value.source.value,
+    )
+
+
 def _point(start: datetime, end: datetime, values: list[StoredHour | None]) -> ConsumptionPoint:
     present = [value for value in values if value is not None]
     qualities = {PointQuality(value.quality.value) for value in present}
     if len(present) < len(values):
         qualities.add(PointQuality.MISSING)
     sources = {value.source.value for value in present}
-    return ConsumptionPoint(
+    # Built from stored values, which need no validation: model_construct saves most of the time of a year
+    # of hourly points.
+    return ConsumptionPoint.model_construct(
         start=start,
         end=end,
         consumption_kwh=_kwh(sum(value.consumption_wh for value in present)) if present else None,

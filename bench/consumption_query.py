@@ -1,0 +1,128 @@
+"""Server time of GET /houses/{house_id}/consumption over one year of hourly data, as a ratio against reading
+the same stored items straight from the Metering table in the same run (moto in this process).
+
+A year of F5D for one supply point is stored the way the pipeline stores it (one item per month), then the
+real handler answers the route at hour, day and month granularity, as JSON and CSV.
+
+    .venv/bin/python bench/consumption_query.py [--runs 15]      (repository root)
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from moto import mock_aws
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from local.deployment import export_function_environments, moto_account_id  # noqa: E402
+from local.events import http_api_event  # noqa: E402
+from local.functions import FunctionRuntime  # noqa: E402
+from local.provision import provision  # noqa: E402
+from local.template import Template  # noqa: E402
+
+REGION = "eu-west-1"
+CUPS = "ES0021000012345678LB0F"
+YEAR = 2024
+
+
+def median_ms(action: Any, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def store_year() -> None:
+    from shared.dal import metering  # noqa: PLC0415 - after the environment names the tables
+    from shared.metering import Quality, Source  # noqa: PLC0415
+
+    start = int(datetime(YEAR - 1, 12, 31, 23, tzinfo=UTC).timestamp())
+    end = int(datetime(YEAR, 12, 31, 23, tzinfo=UTC).timestamp())
+    by_month: dict[str, list[tuple[int, int, int, Quality]]] = {}
+    for hour in range(start, end, 3600):
+        by_month.setdefault(metering.month_of(hour), []).append((hour, 100 + hour % 700, 0, Quality.REAL))
+    file = metering.MeteringFileVersion(Source.F5D, f"{YEAR + 1}0110", 0, "bench-year", "2025-01-10T00:00:00+00:00")
+    metering.save_records(
+        metering.metering_record(CUPS[:20], month, file, 0, metering.pack_hours(hours))
+        for month, hours in by_month.items()
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    runs = parser.parse_args().runs
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.update(AWS_DEFAULT_REGION=REGION, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+    with mock_aws():
+        template = Template.load()
+        deployment = provision(template, prefix="bench", region=REGION)
+        export_function_environments(deployment)
+        from shared.cups import Energy  # noqa: PLC0415
+        from shared.dal import metering  # noqa: PLC0415
+        from shared.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
+        from shared.dal.houses import HouseRecord  # noqa: PLC0415
+
+        now = "2024-01-01T00:00:00+00:00"
+        HouseRecord(
+            "house-1",
+            user_id="user-1",
+            kind="dwelling",
+            address="Sol 1",
+            postal_code="28013",
+            address_key="k",
+            electricity_cups=CUPS,
+            electricity_link_id=f"{now}#house-1",
+            created_at=now,
+            updated_at=now,
+        ).save()
+        CupsLinkRecord(
+            CUPS[:20], f"{now}#house-1", house_id="house-1", energy=Energy.ELECTRICITY.value, cups=CUPS, linked_at=now
+        ).save()
+        store_year()
+        spec = template.function("GetConsumptionFunction")
+        runtime = FunctionRuntime(spec, function_name=spec.logical_id, region=REGION, account_id=moto_account_id())
+
+        def request(granularity: str, output: str = "json") -> None:
+            query = {"from": f"{YEAR}-01-01", "to": f"{YEAR + 1}-01-01", "granularity": granularity, "format": output}
+            event = http_api_event(
+                "GET",
+                "/houses/house-1/consumption",
+                route_key="GET /houses/{house_id}/consumption",
+                path_parameters={"house_id": "house-1"},
+                query=query,
+                jwt_claims={"sub": "operator", "cognito:groups": ["operators"]},
+            )
+            response = runtime.invoke(event)
+            assert response["statusCode"] == 200, response["body"][:500]
+            if output == "json" and granularity == "hour":
+                assert len(json.loads(response["body"])["points"]) == 8784
+
+        def raw_read() -> None:
+            records = list(metering.MeteringRecord.query(CUPS[:20]))
+            assert sum(len(record.hours) for record in records) == 8784 * 13
+
+        request("hour")  # warm: the handler module is loaded on the first call
+        baseline = median_ms(raw_read, runs)
+        print(f"one year of hourly data (8,784 hours), median of {runs} runs, moto in-process")
+        print(f"  baseline: query the 12 stored items          {baseline:8.1f} ms")
+        for granularity, output in (("hour", "json"), ("day", "json"), ("month", "json"), ("hour", "csv")):
+            took = median_ms(lambda: request(granularity, output), runs)  # noqa: B023 - called at once
+            print(
+                f"  route, granularity={granularity:<5} format={output:<4}   {took:8.1f} ms   {took / baseline:5.1f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
