@@ -6,7 +6,6 @@ import base64
 import json
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from local.auth import UNAUTHORIZED_BODY, JwksCache, JwtAuthorizer, UnauthorizedError, local_jwks_url
+from local.background_http import BackgroundHttpService
 from local.deployment import Deployment
 from local.events import http_api_event, new_api_request_id
 from local.functions import FunctionRuntime
@@ -61,20 +61,19 @@ def response_from_lambda_result(result: Any) -> HttpResponse:
     return HttpResponse(int(result["statusCode"]), headers, data)
 
 
-class LocalHttpApi:
+class LocalHttpApi(BackgroundHttpService):
     """A threaded HTTP server: concurrent requests run concurrently, as they would in AWS."""
 
     def __init__(self, routes: Iterable[GatewayRoute], *, host: str = "127.0.0.1", port: int = 0) -> None:
         self._routes = {gateway_route.route: gateway_route for gateway_route in routes}
         self._table = RouteTable(self._routes)
-        self._server = _Server((host, port), _RequestHandler)
-        self._server.api = self
-        self._thread: threading.Thread | None = None
+        server = _Server((host, port), _RequestHandler)
+        server.api = self
+        super().__init__(server, thread_name="local-http-api")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.base_url
 
     @property
     def routes(self) -> list[GatewayRoute]:
@@ -84,18 +83,6 @@ class LocalHttpApi:
     def state(self) -> dict[str, str]:
         """What the stack publishes about this source (stack.json, banner)."""
         return {"api_url": self.url}
-
-    def start(self) -> None:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="local-http-api", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
 
     def handle(
         self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str

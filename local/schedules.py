@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from local.background_http import BackgroundHttpService
 from local.deployment import Deployment
 from local.events import scheduled_event
 from local.functions import FunctionRuntime
@@ -83,7 +84,7 @@ class Firing:
     result: Any
 
 
-class ScheduleTrigger:
+class ScheduleTrigger(BackgroundHttpService):
     """Fires schedules on request; serves them on the control endpoint once started."""
 
     def __init__(
@@ -105,14 +106,13 @@ class ScheduleTrigger:
             for schedule in self.schedules
             if schedule.function.reserved_concurrency
         }
-        self._server = _ControlServer((host, port), _ControlRequestHandler)
-        self._server.trigger = self
-        self._thread: threading.Thread | None = None
+        server = _ControlServer((host, port), _ControlRequestHandler)
+        server.trigger = self
+        super().__init__(server, thread_name="local-control")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.base_url
 
     @property
     def state(self) -> dict[str, Any]:
@@ -120,18 +120,6 @@ class ScheduleTrigger:
             "control_url": self.url,
             "schedules": {schedule.function.folder_name: schedule.name for schedule in self.schedules},
         }
-
-    def start(self) -> None:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="local-control", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
 
     def find(self, name: str) -> Schedule:
         matches = [schedule for schedule in self.schedules if name in schedule.names()]
