@@ -2,7 +2,8 @@
 
 Settings (environment): LOCAL_AWS_PORT (5000), LOCAL_API_PORT (3000), LOCAL_CONTROL_PORT (0: a free port),
 LOCAL_STATE_DIR (.local), AWS_DEFAULT_REGION (eu-west-1), LOCAL_OPERATOR_EMAIL, LOCAL_OPERATOR_PASSWORD,
-LOCAL_SQS_RETRY_SECONDS (2). Port 0 picks a free port; the ports in use are in <LOCAL_STATE_DIR>/stack.json.
+LOCAL_SQS_RETRY_SECONDS (2), LOCAL_TOKEN_PORT (0). Port 0 picks a free port; the ports in use are in
+<LOCAL_STATE_DIR>/stack.json.
 """
 
 from __future__ import annotations
@@ -24,7 +25,25 @@ def banner(state: dict[str, Any], settings: Settings) -> str:
         + _event_sources_section(state)
         + _sample_distributor_section(state)
         + _sign_in_section(state)
+        + _machine_clients_section(state)
     )
+
+
+def _machine_clients_section(state: dict[str, Any]) -> str:
+    clients = state.get("machine_clients") or {}
+    if not clients:
+        return ""
+    lines = [
+        "\nMachine clients (billing systems: POST /imports) get client-credentials tokens from a local stand-in",
+        f"for Cognito's /oauth2/token (moto has none): {state['token_url']}",
+    ]
+    for name, client in clients.items():
+        credentials = shlex.quote(f"{client['client_id']}:{client['client_secret']}")
+        lines += [
+            f"  {name}: client id {client['client_id']}, secret {client['client_secret']}",
+            f"  curl -s -u {credentials} -d grant_type=client_credentials -d scope=imports/write {state['token_url']}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _sample_distributor_section(state: dict[str, Any]) -> str:

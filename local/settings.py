@@ -27,6 +27,8 @@ class Settings:
     # A message whose batch failed is visible again after this many seconds (Lambda waits for the queue's
     # VisibilityTimeout, up to hours here); see local.sqs_source.
     sqs_retry_seconds: int = 2
+    # The stand-in for Cognito's /oauth2/token (client-credentials tokens); 0 takes a free port.
+    token_port: int = 0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -40,6 +42,7 @@ class Settings:
             operator_email=environ.get("LOCAL_OPERATOR_EMAIL") or defaults.operator_email,
             operator_password=environ.get("LOCAL_OPERATOR_PASSWORD") or defaults.operator_password,
             sqs_retry_seconds=int(environ.get("LOCAL_SQS_RETRY_SECONDS", defaults.sqs_retry_seconds)),
+            token_port=int(environ.get("LOCAL_TOKEN_PORT", defaults.token_port)),
         )
 
     @property

@@ -25,6 +25,7 @@ from local.seed import seed_user
 from local.settings import STATE_FILE_NAME, Settings
 from local.sftp_server import sshd_available
 from local.template import Template, TemplateError
+from local.token_endpoint import start_token_endpoint
 
 __all__ = ["STATE_FILE_NAME", "LocalStack", "Settings", "StackStartError", "point_this_process_at"]
 
@@ -101,6 +102,8 @@ class LocalStack:
             ) from error
         for source in sources:
             self._running.callback(source.stop)
+        token_endpoint = start_token_endpoint(deployment, port=settings.token_port)  # moto has no /oauth2/token
+        self._running.callback(token_endpoint.stop)
         self.state = {
             "aws_endpoint": aws_endpoint,
             "region": settings.region,
@@ -110,7 +113,7 @@ class LocalStack:
             "operator_password": settings.operator_password,
             "resources": deployment.physical_names(),
         }
-        for source in sources:
+        for source in [*sources, token_endpoint]:
             self.state.update(source.state)
         self._start_sample_distributor(client_id)
         _write_atomically(settings.state_file, json.dumps(self.state, indent=2) + "\n")

@@ -5,17 +5,20 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.api.docs import responses
 from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.config import env
 from shared.cups import Energy
+from shared.integrations.domain_events import DomainEvents
 from shared.models.houses import House
-from shared.models.supply_points import CupsLink
+from shared.models.supply_points import HOUSES_EVENT_SOURCE, CupsLink
 from shared.services import supply_points
 
 router = Router()
+events = DomainEvents(env("EVENT_BUS_NAME"), HOUSES_EVENT_SOURCE)
 
 
 @router.put("/houses/<house_id>/cups/<energy>", tags=["Houses"], responses=responses(House, 400, 403, 404, 409, 422))
 def set_cups(house_id: str, energy: Energy, link: CupsLink) -> House:
-    return supply_points.set_cups(current_caller(router), house_id, energy, link)
+    return supply_points.set_cups(current_caller(router), house_id, energy, link, events)
 
 
 @router.delete(

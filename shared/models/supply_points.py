@@ -1,9 +1,14 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from shared.cups import Energy
 from shared.models.common import RequestBody
+
+# The domain event a link publishes on the default EventBridge bus (see template.yaml's SupplyPointLinkedRule).
+HOUSES_EVENT_SOURCE = "house-energy.houses"
+SUPPLY_POINT_LINKED = "SupplyPointLinked"
 
 
 class CupsLink(RequestBody):
@@ -20,3 +25,11 @@ class CupsLink(RequestBody):
         description="The house sees this supply point's metering from this day on (never before the end of a "
         "previous holder's link)",
     )
+
+
+class SupplyPointLinked(BaseModel):
+    """The `detail` of a SupplyPointLinked event: a house holds the supply point (20-character CUPS) now."""
+
+    supply_point: str
+    energy: Energy
+    house_id: str

@@ -1,4 +1,8 @@
-"""Linking a house to its electricity or gas supply point (CUPS), and what of its metering the house sees."""
+"""Linking a house to its electricity or gas supply point (CUPS), and what of its metering the house sees.
+
+Every successful link is announced (SupplyPointLinked) after it is committed: imported contracts and invoices
+held for that CUPS are then stored. A request that fails after the commit (5xx) and is retried announces the
+link again, which is harmless: taking up held messages is idempotent."""
 
 from datetime import UTC, date, datetime
 
@@ -8,13 +12,14 @@ from shared.dal import cups_links, supply_point_links
 from shared.dal.cups_links import CupsLinkRecord
 from shared.dal.houses import HouseRecord
 from shared.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError, UniqueValueTakenError
+from shared.integrations.domain_events import DomainEvents
 from shared.metering import MADRID
 from shared.models.houses import House
-from shared.models.supply_points import CupsLink
+from shared.models.supply_points import SUPPLY_POINT_LINKED, CupsLink, SupplyPointLinked
 from shared.services.houses import visible_house_record
 
 
-def set_cups(caller: Caller, house_id: str, energy: Energy, body: CupsLink) -> House:
+def set_cups(caller: Caller, house_id: str, energy: Energy, body: CupsLink, events: DomainEvents) -> House:
     caller.require_operator()
     house = visible_house_record(caller, house_id)
     try:
@@ -26,15 +31,23 @@ def set_cups(caller: Caller, house_id: str, energy: Energy, body: CupsLink) -> H
     current = house.current_link(energy)
     if current and current[0] == supply_point:
         _update_current_link(house, energy, current[1], cups=cups, since=body.since, now=now)
-        return house.to_house()
+    else:
+        _link(house, energy, cups, body.since, now)
+    linked = SupplyPointLinked(supply_point=supply_point, energy=energy, house_id=house.id)
+    events.publish(SUPPLY_POINT_LINKED, linked.model_dump(mode="json"))
+    return house.to_house()
+
+
+def _link(house: HouseRecord, energy: Energy, cups: str, since: date | None, now: str) -> None:
+    supply_point = supply_point_key(cups)
     link = CupsLinkRecord(
         supply_point,
         f"{now}#{house.id}",
         house_id=house.id,
         energy=energy.value,
         cups=cups,
-        since=body.since.isoformat() if body.since else None,
-        visible_from=_visible_from(supply_point, house.id, body.since),
+        since=since.isoformat() if since else None,
+        visible_from=_visible_from(supply_point, house.id, since),
         linked_at=now,
     )
     try:
@@ -42,7 +55,6 @@ def set_cups(caller: Caller, house_id: str, energy: Energy, body: CupsLink) -> H
     except UniqueValueTakenError:
         message = f"{cups} is linked to another house now; unlink it there first"
         raise ConflictError(message, problems=[FieldProblem("cups", message)]) from None
-    return house.to_house()
 
 
 def remove_cups(caller: Caller, house_id: str, energy: Energy) -> None:

@@ -35,6 +35,7 @@ class BillingDocumentRecord(Model):
     body = UnicodeAttribute()  # the request body as validated, JSON
     source = UnicodeAttribute()
     external_id = UnicodeAttribute(null=True)
+    import_message = UnicodeAttribute(null=True)  # "<import id>#<position>" of the import message that stored it
     created_at = UnicodeAttribute()
     by_period = DocumentsByPeriodIndex()
 

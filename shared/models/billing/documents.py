@@ -10,10 +10,12 @@ from shared.models.common import Timestamp
 @dataclass(frozen=True)
 class Origin:
     """Who stored a document: an operator through the portal API, or a billing system's import message
-    (`source` is then the billing system's name and `external_id` its id there)."""
+    (`source` is then the billing system's name, `external_id` its id there, and `import_message` the message
+    that carried it, so that the same message delivered again recognises what it stored)."""
 
     source: str
     external_id: str | None = None
+    import_message: str | None = None
 
 
 PORTAL = Origin("portal")

@@ -5,6 +5,7 @@ from typing import Any
 
 from shared.auth import Caller
 from shared.dal.billing import documents, guarded_writes
+from shared.dal.billing.guarded_writes import FRESH, KeyItems
 from shared.dal.houses import HouseRecord
 from shared.errors import ConflictError, FieldProblem
 from shared.models.billing.contracts import ContractBody
@@ -23,14 +24,15 @@ def create_contract[BodyT: ContractBody, DocumentT: StoredDocument](
 
 
 def store_contract[BodyT: ContractBody, DocumentT: StoredDocument](
-    house: HouseRecord, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin
+    house: HouseRecord, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin, keys: KeyItems = FRESH
 ) -> DocumentT:
     """Store a new contract of the house. ConflictError when the house has no CUPS of that energy, or when
-    another of its contracts of that energy is in force on any day of this one."""
+    another of its contracts of that energy is in force on any day of this one. `keys`: key items read
+    beforehand (a batch of imports)."""
     cups, _ = house_cups(house, kind.energy)
 
     def attempt() -> DocumentT:
-        timeline = guarded_writes.contract_timeline(house.id, kind.energy)  # read before the check it guards
+        timeline = keys.contract_timeline(house.id, kind.energy)  # read before the check it guards
         _refuse_overlap(house.id, kind, body)
         record = new_record(house, kind, body, cups, origin)
         guarded_writes.store_contract(record, timeline)

@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.auth import Caller
 from shared.dal.billing import documents, guarded_writes
-from shared.dal.billing.guarded_writes import InvoiceNumberRecord
+from shared.dal.billing.guarded_writes import FRESH, InvoiceNumberRecord, KeyItems
 from shared.dal.houses import HouseRecord
 from shared.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.models.billing.contracts import power_periods
@@ -36,15 +36,16 @@ def create_invoice[BodyT: InvoiceBody, DocumentT: StoredDocument](
 
 
 def store_invoice[BodyT: InvoiceBody, DocumentT: StoredDocument](
-    house: HouseRecord, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin
+    house: HouseRecord, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin, keys: KeyItems = FRESH
 ) -> StoredInvoice[DocumentT]:
-    """The new invoice (created), or the one already stored with this number and content (not created)."""
+    """The new invoice (created), or the one already stored with this number and content (not created).
+    `keys`: key items read beforehand (a batch of imports)."""
     cups, supply_point = house_cups(house, kind.energy)
     if isinstance(body, ElectricityInvoiceBody):
         _require_tariff_periods(house.id, body)
 
     def attempt() -> StoredInvoice[DocumentT]:
-        number = guarded_writes.invoice_number(kind.energy, supply_point, body.invoice_number)
+        number = keys.invoice_number(kind.energy, supply_point, body.invoice_number)
         if number.invoices:
             stored = _same_invoice(kind, number, body)
             if stored is not None:
@@ -52,7 +53,7 @@ def store_invoice[BodyT: InvoiceBody, DocumentT: StoredDocument](
             if not body.reuses_corrected_number:
                 raise _number_taken(body, cups)
         elif body.corrects_invoice_number is not None:
-            corrected = guarded_writes.invoice_number(kind.energy, supply_point, body.corrects_invoice_number)
+            corrected = keys.invoice_number(kind.energy, supply_point, body.corrects_invoice_number)
             if not corrected.invoices:
                 raise _nothing_to_correct(body, cups)
         record = new_record(house, kind, body, cups, origin)

@@ -47,6 +47,7 @@ def new_record(
         body=body.model_dump_json(),
         source=origin.source,
         external_id=origin.external_id,
+        import_message=origin.import_message,
         created_at=now,
     )
 

@@ -1,0 +1,34 @@
+"""SQS import queue -> each contract or invoice stored in the house holding its CUPS, held (unmatched) until a
+house links it, or rejected with its reason; a message that fails on every delivery ends in the dead-letter
+queue, counted as rejected with its error."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.config import env
+from shared.imports.deliveries import received_from_sqs
+from shared.imports.importing import ImportBatch, take_up_where_possible
+from shared.observability import logger
+
+processor = BatchProcessor(event_type=EventType.SQS)
+max_receives = int(env("IMPORT_QUEUE_MAX_RECEIVES"))  # the queue's maxReceiveCount
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    batch = ImportBatch(
+        [received_from_sqs(SQSRecord(record)) for record in event["Records"]], max_receives=max_receives
+    )
+    try:
+        return process_partial_response(
+            event=event,
+            record_handler=lambda record: batch.import_message(received_from_sqs(record)),
+            processor=processor,
+            context=context,
+        )
+    finally:
+        take_up_where_possible(batch.finish())

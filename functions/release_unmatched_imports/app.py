@@ -1,0 +1,24 @@
+"""SQS (SupplyPointLinked events, through SupplyPointLinkedRule) -> the import messages held for that supply
+point stored in the house that links it now."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.imports.importing import take_up_held
+from shared.imports.link_events import SupplyPointLinkedRecord
+from shared.observability import logger
+
+processor = BatchProcessor(event_type=EventType.SQS, model=SupplyPointLinkedRecord)
+
+
+def record_handler(record: SupplyPointLinkedRecord) -> None:
+    linked = record.body.detail
+    take_up_held((linked.energy, linked.supply_point))
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,135 @@
+"""One import message: what it must hold, and the rejection (naming each offending field) of one that does not.
+
+A message is judged on its own: a malformed one is rejected for good, whatever else its batch holds."""
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import StringConstraints, ValidationError
+
+from shared.cups import Energy, InvalidCups, normalise_cups, supply_point_key
+from shared.errors import FieldProblem
+from shared.models.billing.contracts import ContractBody
+from shared.models.billing.invoices import InvoiceBody
+from shared.models.billing.kinds import (
+    ELECTRICITY_CONTRACTS,
+    ELECTRICITY_INVOICES,
+    GAS_CONTRACTS,
+    GAS_INVOICES,
+    BillingKind,
+)
+from shared.models.common import RequestBody
+
+
+class ImportKind(StrEnum):
+    ELECTRICITY_INVOICE = "electricity_invoice"
+    GAS_INVOICE = "gas_invoice"
+    ELECTRICITY_CONTRACT = "electricity_contract"
+    GAS_CONTRACT = "gas_contract"
+
+    @property
+    def billing_kind(self) -> BillingKind[Any, Any]:
+        return _BILLING_KINDS[self]
+
+
+_BILLING_KINDS: dict[ImportKind, BillingKind[Any, Any]] = {
+    ImportKind.ELECTRICITY_INVOICE: ELECTRICITY_INVOICES,
+    ImportKind.GAS_INVOICE: GAS_INVOICES,
+    ImportKind.ELECTRICITY_CONTRACT: ELECTRICITY_CONTRACTS,
+    ImportKind.GAS_CONTRACT: GAS_CONTRACTS,
+}
+
+# No "#" in a source: (source, external id) is claimed as one key, which must not be ambiguous.
+Source = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class ImportEnvelope(RequestBody):
+    """The message as sent; `data` holds the fields of the matching POST body."""
+
+    kind: ImportKind
+    source: Source
+    external_id: ExternalId
+    cups: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ImportMessage:
+    """A valid message: its CUPS in the stored form, its data as the kind's validated body."""
+
+    kind: BillingKind[Any, Any]
+    source: str
+    external_id: str
+    cups: str
+    body: ContractBody | InvoiceBody
+
+    @property
+    def energy(self) -> Energy:
+        return self.kind.energy
+
+    @property
+    def supply_point(self) -> str:
+        return supply_point_key(self.cups)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a message cannot be stored, ever; source and external id when the message gave them."""
+
+    reason: str
+    problems: tuple[FieldProblem, ...] = ()
+    source: str | None = None
+    external_id: str | None = None
+
+
+def parse_message(body: str) -> ImportMessage | Rejection:
+    try:
+        raw = json.loads(body)
+    except ValueError as error:
+        return Rejection("the message is not valid JSON", (FieldProblem("body", f"invalid JSON: {error}"),))
+    try:
+        envelope = ImportEnvelope.model_validate(raw)
+    except ValidationError as invalid:
+        return _rejection(raw, field_problems(invalid))
+    kind = envelope.kind.billing_kind
+    problems: list[FieldProblem] = []
+    try:
+        cups = normalise_cups(envelope.cups, kind.energy)
+    except InvalidCups as error:
+        problems.append(FieldProblem("cups", str(error)))
+    try:
+        data = kind.body.model_validate(envelope.data)
+    except ValidationError as invalid:
+        problems += field_problems(invalid, prefix="data")
+    if problems:
+        return _rejection(raw, problems)
+    return ImportMessage(kind, envelope.source, envelope.external_id, cups, data)
+
+
+def field_problems(invalid: ValidationError, prefix: str | None = None) -> list[FieldProblem]:
+    """Each pydantic error as a problem on its dotted field path (as the API's 422 name them)."""
+    return [
+        FieldProblem(
+            ".".join(str(part) for part in (prefix, *error["loc"]) if part is not None) or "body",
+            error["msg"].removeprefix("Value error, "),
+        )
+        for error in invalid.errors()
+    ]
+
+
+def _rejection(raw: Any, problems: list[FieldProblem]) -> Rejection:
+    fields = ", ".join(dict.fromkeys(problem.field for problem in problems))
+    identity = raw if isinstance(raw, dict) else {}
+    return Rejection(
+        f"invalid message: {fields}",
+        tuple(problems),
+        source=_text(identity.get("source")),
+        external_id=_text(identity.get("external_id")),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value[:200] if isinstance(value, str) else None

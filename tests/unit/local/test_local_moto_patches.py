@@ -1,0 +1,123 @@
+"""moto behaves as the services do where the project relies on it, at any size: a failed transaction leaves
+nothing written, a local-index query sees its whole partition (and only it), SQS sends, receives and deletes
+as before."""
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from local.moto_patches import apply_moto_fixes
+
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[Any]:
+    apply_moto_fixes()
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        client.create_table(
+            TableName="docs",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+                {"AttributeName": "day", "AttributeType": "S"},
+            ],
+            LocalSecondaryIndexes=[
+                {
+                    "IndexName": "by_day",
+                    "KeySchema": [
+                        {"AttributeName": "pk", "KeyType": "HASH"},
+                        {"AttributeName": "day", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        )
+        yield client
+
+
+def item(pk: str, sk: str, day: str = "2024-01-01", **more: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}, "day": {"S": day}} | {k: {"S": v} for k, v in more.items()}
+
+
+def test_a_failed_transaction_leaves_every_item_as_it_was(dynamodb: Any) -> None:
+    dynamodb.put_item(TableName="docs", Item=item("h", "kept", note="before"))
+    dynamodb.put_item(TableName="docs", Item=item("h", "deleted"))
+    with pytest.raises(ClientError, match="TransactionCanceled"):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": "docs", "Item": item("h", "new")}},
+                {
+                    "Update": {
+                        "TableName": "docs",
+                        "Key": {"pk": {"S": "h"}, "sk": {"S": "kept"}},
+                        "UpdateExpression": "SET note = :after",
+                        "ExpressionAttributeValues": {":after": {"S": "after"}},
+                    }
+                },
+                {"Delete": {"TableName": "docs", "Key": {"pk": {"S": "h"}, "sk": {"S": "deleted"}}}},
+                {
+                    "Put": {
+                        "TableName": "docs",
+                        "Item": item("h", "guard"),
+                        "ConditionExpression": "attribute_exists(pk)",  # fails: the item is not there
+                    }
+                },
+            ]
+        )
+    stored = dynamodb.query(
+        TableName="docs", KeyConditionExpression="pk = :h", ExpressionAttributeValues={":h": {"S": "h"}}
+    )["Items"]
+    assert sorted((i["sk"]["S"], i.get("note", {}).get("S")) for i in stored) == [
+        ("deleted", None),
+        ("kept", "before"),
+    ]
+
+
+def test_a_local_index_query_reads_its_partition_in_index_order(dynamodb: Any) -> None:
+    for pk, sk, day in [("a", "1", "2024-03-01"), ("a", "2", "2024-01-01"), ("b", "1", "2024-02-01")]:
+        dynamodb.put_item(TableName="docs", Item=item(pk, sk, day))
+    found = dynamodb.query(
+        TableName="docs",
+        IndexName="by_day",
+        KeyConditionExpression="pk = :a AND #day < :until",
+        ExpressionAttributeNames={"#day": "day"},
+        ExpressionAttributeValues={":a": {"S": "a"}, ":until": {"S": "2024-12-31"}},
+        ScanIndexForward=False,
+    )["Items"]
+    assert [i["day"]["S"] for i in found] == ["2024-03-01", "2024-01-01"]
+    everything = dynamodb.scan(TableName="docs")["Items"]  # other reads still see every partition
+    assert len(everything) == 3
+
+
+def test_sqs_receives_deletes_and_redrives_as_before() -> None:
+    apply_moto_fixes()
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name=REGION)
+        dead = sqs.create_queue(QueueName="dead")["QueueUrl"]
+        dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        redrive = json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1})
+        queue = sqs.create_queue(QueueName="q", Attributes={"RedrivePolicy": redrive})["QueueUrl"]
+        sqs.send_message_batch(QueueUrl=queue, Entries=[{"Id": str(n), "MessageBody": str(n)} for n in range(3)])
+        received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+        assert sorted(m["Body"] for m in received) == ["0", "1", "2"]
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=received[1]["ReceiptHandle"])
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=received[1]["ReceiptHandle"])  # deleting again is fine
+        with pytest.raises(ClientError, match="ReceiptHandleIsInvalid"):
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle="not-a-handle")
+        for message in (received[0], received[2]):
+            sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+        assert sqs.receive_message(QueueUrl=queue).get("Messages") is None  # received once already: dead-lettered
+        assert len(sqs.receive_message(QueueUrl=dead, MaxNumberOfMessages=10)["Messages"]) == 2
+        time.sleep(1.1)  # the approximate counts are at most a second old
+        counts = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])
+        assert counts["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "2"
