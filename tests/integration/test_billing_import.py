@@ -144,7 +144,7 @@ def empty_queues(importer: Importer) -> Iterator[None]:
 
 
 def electricity_cups() -> str:
-    return new_cups("0021", next(_serials))
+    return new_cups("0022", next(_serials))
 
 
 def gas_cups() -> str:

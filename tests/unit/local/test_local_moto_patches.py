@@ -43,6 +43,8 @@ def dynamodb() -> Iterator[Any]:
             ],
         )
         yield client
+        # An outer mock_aws (the integration tests' session, in the same worker) keeps moto's state.
+        client.delete_table(TableName="docs")
 
 
 def item(pk: str, sk: str, day: str = "2024-01-01", **more: str) -> dict[str, Any]:
