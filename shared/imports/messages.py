@@ -20,6 +20,7 @@ from shared.models.billing.kinds import (
     GAS_INVOICES,
     BillingKind,
 )
+from shared.models.billing.validation import field_problems
 from shared.models.common import RequestBody
 
 
@@ -107,17 +108,6 @@ def parse_message(body: str) -> ImportMessage | Rejection:
     if problems:
         return _rejection(raw, problems)
     return ImportMessage(kind, envelope.source, envelope.external_id, cups, data)
-
-
-def field_problems(invalid: ValidationError, prefix: str | None = None) -> list[FieldProblem]:
-    """Each pydantic error as a problem on its dotted field path (as the API's 422 name them)."""
-    return [
-        FieldProblem(
-            ".".join(str(part) for part in (prefix, *error["loc"]) if part is not None) or "body",
-            error["msg"].removeprefix("Value error, "),
-        )
-        for error in invalid.errors()
-    ]
 
 
 def _rejection(raw: Any, problems: list[FieldProblem]) -> Rejection:

@@ -79,6 +79,7 @@ def test_operator_stores_an_electricity_contract_under_the_house_cups(
         "source": "portal",
         "external_id": None,
         "self_consumption_code": None,
+        "updated_at": None,  # never changed
     }
     got = api.request("GET", f"/houses/{house['id']}/electricity-contracts/{contract['id']}", operator)
     assert got.status == 200 and got.function_id == "GetContractsAndInvoicesFunction"

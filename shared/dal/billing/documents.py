@@ -1,5 +1,6 @@
 """The BillingDocuments table: a house's contracts and invoices, one partition per house and kind, listed
-newest period first through the local by_period index (local, so a read right after a write sees it)."""
+newest period first through the local by_period index (local, so a read right after a write sees it).
+Replaced versions of contracts are kept in the same table (shared.dal.billing.contract_history)."""
 
 from datetime import date, timedelta
 
@@ -26,7 +27,7 @@ class BillingDocumentRecord(Model):
 
     house_kind = UnicodeAttribute(hash_key=True)  # "<house id>#<kind>", e.g. "…#electricity-invoices"
     id = UnicodeAttribute(range_key=True)
-    period_key = UnicodeAttribute()  # "<first day>#<created_at>#<id>": by period, then by when stored
+    period_key = UnicodeAttribute()  # "<first day>#<created_at>#<id>": by period, then by when first stored
     house_id = UnicodeAttribute()
     kind = UnicodeAttribute()
     cups = UnicodeAttribute()  # the house's CUPS when stored
@@ -37,7 +38,15 @@ class BillingDocumentRecord(Model):
     external_id = UnicodeAttribute(null=True)
     import_message = UnicodeAttribute(null=True)  # "<import id>#<position>" of the import message that stored it
     created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute(null=True)  # None until a contract is first changed
     by_period = DocumentsByPeriodIndex()
+
+    def set_content(self, body: str, first_day: date, last_day: date | None) -> None:
+        """The document's body (JSON) and days; its place in the by_period listing follows its first day."""
+        self.body = body
+        self.first_day = first_day.isoformat()
+        self.last_day = last_day.isoformat() if last_day else None
+        self.period_key = f"{self.first_day}#{self.created_at}#{self.id}"
 
 
 def partition(house_id: str, kind: str) -> str:
@@ -66,13 +75,20 @@ def list_documents(house_id: str, kind: str, page: PageRequest) -> tuple[list[Bi
     )
 
 
-def last_starting_by(house_id: str, kind: str, day: date | None) -> BillingDocumentRecord | None:
-    """The document whose period starts last, on or before `day` if one is given."""
+def last_starting_by(
+    house_id: str, kind: str, day: date | None, other_than: str | None = None
+) -> BillingDocumentRecord | None:
+    """The document whose period starts last, on or before `day` if one is given, leaving out the document
+    `other_than` (one being changed)."""
     before_next_day = None if day is None else BillingDocumentRecord.period_key < (day + timedelta(days=1)).isoformat()
     found = BillingDocumentRecord.by_period.query(
-        partition(house_id, kind), before_next_day, scan_index_forward=False, consistent_read=True, limit=1
+        partition(house_id, kind),
+        before_next_day,
+        scan_index_forward=False,
+        consistent_read=True,
+        limit=1 if other_than is None else 2,
     )
-    return next(iter(found), None)
+    return next((record for record in found if record.id != other_than), None)
 
 
 def _index_key(record: BillingDocumentRecord) -> Key:

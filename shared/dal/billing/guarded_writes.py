@@ -5,7 +5,10 @@ on, whose version must not have changed since it was read:
 - an invoice number of a supply point, which lists the invoices stored under that number (one, or the
   original and the rectifications that reuse its number).
 An imported document also claims its billing system's id (source, external id) in that transaction, so that
-one id never stores two documents, whichever messages carry it and however often."""
+one id never stores two documents, whichever messages carry it and however often.
+
+A changed contract replaces the stored one under the same timeline check, in one transaction with the history
+item that keeps the version it replaces."""
 
 from collections.abc import Iterable
 
@@ -15,6 +18,7 @@ from pynamodb.transactions import TransactWrite
 
 from shared.config import env
 from shared.cups import Energy
+from shared.dal.billing.contract_history import ReplacedContractRecord
 from shared.dal.billing.documents import BillingDocumentRecord
 from shared.dal.transactions import ConditionFailedError, write_transaction
 
@@ -124,6 +128,32 @@ def store_contract(document: BillingDocumentRecord, timeline: ContractTimelineRe
 def store_invoice(document: BillingDocumentRecord, number: InvoiceNumberRecord) -> None:
     number.invoices = [*number.invoices, DocumentRef(house_id=document.house_id, id=document.id)]
     _store(document, number)
+
+
+def replace_contract(
+    contract: BillingDocumentRecord,
+    replaced: ReplacedContractRecord,
+    timeline: ContractTimelineRecord,
+) -> None:
+    """Save the changed `contract` over the version `replaced` keeps, and that history item. The stored contract
+    must still be that version (a change in between moves its updated_at)."""
+    as_replaced = (
+        BillingDocumentRecord.updated_at.does_not_exist()
+        if replaced.updated_at is None
+        else BillingDocumentRecord.updated_at == replaced.updated_at
+    )
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.save(timeline)  # conditioned on its version, which the save also increments
+        transaction.save(contract, condition=BillingDocumentRecord.id.exists() & as_replaced)
+        transaction.save(replaced, condition=ReplacedContractRecord.id.does_not_exist())
+
+    try:
+        write_transaction(write)
+    except ConditionFailedError as failure:
+        if failure.index in {0, 1}:  # the timeline or the contract changed since read
+            raise ChangedMeanwhileError from None
+        raise
 
 
 def _store(document: BillingDocumentRecord, key_item: Model) -> None:

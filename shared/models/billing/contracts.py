@@ -1,17 +1,17 @@
 """Electricity and gas supply contracts (api.md, "Contracts and invoices")."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated
+from typing import Annotated, Any, Self
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import Field, RootModel, StringConstraints, ValidationInfo, field_validator
 
 from shared.models.billing.documents import StoredDocument
 from shared.models.billing.values import Kwh, PowerPerPeriod, period_mismatches, refuse_periods
-from shared.models.common import RequestBody
+from shared.models.common import RequestBody, Timestamp
 from shared.tariffs import Period, Tariff
 
 
@@ -57,6 +57,11 @@ class ContractBody(RequestBody):
     @property
     def days(self) -> tuple[date, date | None]:
         return self.start_date, self.end_date
+
+    def with_changes(self, changes: Mapping[str, Any]) -> Self:
+        """This contract with `changes` applied (each field given replaces the stored one whole), validated as a
+        new contract is: a ValidationError names each offending field, including unknown ones."""
+        return self.model_validate(self.model_dump() | dict(changes))
 
     @field_validator("end_date")
     @classmethod
@@ -105,9 +110,22 @@ class GasContractBody(ContractBody):
     daily_capacity_kwh: Kwh = Field(description="Contracted daily capacity (Qd), kWh per day")
 
 
-class ElectricityContract(StoredDocument, ElectricityContractBody):
+class ContractChanges(RootModel[dict[str, Any]]):
+    """Any of the contract's fields, named and checked as in its POST body; each one given replaces the stored
+    value whole (contracted_power_kw with all its periods), `"end_date": null` makes the contract open-ended
+    again. The contract with these changes must be valid as a new one, and overlap none of the house's other
+    contracts of that energy."""
+
+
+class StoredContract(StoredDocument):
+    updated_at: Timestamp | None = Field(
+        default=None, description="When the contract was last changed (PATCH, or a billing system's correction)"
+    )
+
+
+class ElectricityContract(StoredContract, ElectricityContractBody):
     pass
 
 
-class GasContract(StoredDocument, GasContractBody):
+class GasContract(StoredContract, GasContractBody):
     pass

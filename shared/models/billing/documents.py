@@ -21,6 +21,17 @@ class Origin:
 PORTAL = Origin("portal")
 
 
+@dataclass(frozen=True)
+class Correction:
+    """Who replaced a stored contract, as its history records it (`by`): an operator through the portal API."""
+
+    by: str
+
+    @classmethod
+    def by_operator(cls, sub: str) -> "Correction":
+        return cls(f"operator:{sub}")
+
+
 class StoredDocument(BaseModel):
     id: str
     house_id: str

@@ -29,10 +29,15 @@ def get_document[DocumentT: StoredDocument](
     caller: Caller, house_id: str, kind: BillingKind[Any, DocumentT], document_id: str
 ) -> DocumentT:
     house = visible_house_record(caller, house_id)
-    record = documents.get_document(house.id, kind.segment, document_id)
+    return document_from(kind, document_record(house.id, kind, document_id))
+
+
+def document_record(house_id: str, kind: BillingKind[Any, Any], document_id: str) -> BillingDocumentRecord:
+    """The stored document; NotFoundError when the house has none of that kind with this id."""
+    record = documents.get_document(house_id, kind.segment, document_id)
     if record is None:
         raise NotFoundError(f"house {house_id} has no {kind.segment} {document_id}")
-    return document_from(kind, record)
+    return record
 
 
 def electricity_tariff_on(house_id: str, day: date) -> Tariff | None:
@@ -62,4 +67,5 @@ def document_from[DocumentT: StoredDocument](
             "external_id": record.external_id,
             "created_at": record.created_at,
         }
+        | ({"updated_at": record.updated_at} if record.updated_at else {})  # only a changed contract has one
     )

@@ -33,23 +33,19 @@ def new_record(
     house: HouseRecord, kind: BillingKind[Any, Any], body: ContractBody | InvoiceBody, cups: str, origin: Origin
 ) -> BillingDocumentRecord:
     document_id = str(uuid.uuid4())
-    now = datetime.now(UTC).isoformat()
-    first_day, last_day = body.days
-    return BillingDocumentRecord(
+    record = BillingDocumentRecord(
         partition(house.id, kind.segment),
         document_id,
-        period_key=f"{first_day.isoformat()}#{now}#{document_id}",
         house_id=house.id,
         kind=kind.segment,
         cups=cups,
-        first_day=first_day.isoformat(),
-        last_day=last_day.isoformat() if last_day else None,
-        body=body.model_dump_json(),
         source=origin.source,
         external_id=origin.external_id,
         import_message=origin.import_message,
-        created_at=now,
+        created_at=datetime.now(UTC).isoformat(),
     )
+    record.set_content(body.model_dump_json(), *body.days)
+    return record
 
 
 def decided_again_while_changed[T](attempt: Callable[[], T]) -> T:
