@@ -2,22 +2,30 @@
 
 Storing goes through the same rules as the portal (store_contract, store_invoice) and claims the message's
 (source, external id) in the same transaction. Claims are read only when a store was refused or found the
-document already there: a message delivered again finds its own claim (stored, by this very message), a
-re-send finds another message's claim (duplicate when the content is the same, rejected when not).
+document already there: a message delivered again finds its own claim (stored, by this very message, or
+corrected by it), a re-send finds another message's claim (duplicate when the content is the same).
+
+Billing systems send a contract again when it changes in their system (e.g. it ends now): a contract message
+whose id stored a contract of the same kind and supply point, with other content, is a correction. It replaces
+that contract under the portal's rules for changes (replace_contract: no overlap with the house's other
+contracts, the replaced version kept as history) and is stored. Messages carry no version, so of two
+corrections of one contract the last one processed wins (a message delivered again never re-applies: the claim
+names the messages that corrected it). An invoice with other content is rejected: invoices are corrected by
+rectifying invoices.
 
 A rectifying or cancelling invoice may arrive before the invoice it corrects (a queue does not keep order):
 that refusal is worth waiting for (AwaitingCorrectedInvoiceError) rather than final."""
 
 from shared.cups import supply_point_key
 from shared.dal.billing import documents, guarded_writes
-from shared.dal.billing.guarded_writes import ExternalIdTakenError, KeyItems
+from shared.dal.billing.guarded_writes import ExternalIdClaimRecord, ExternalIdTakenError, KeyItems
 from shared.dal.houses import HouseRecord
 from shared.errors import ConflictError, DomainError, FieldProblem, InvalidInputError
 from shared.imports.messages import ImportMessage
 from shared.models.billing.contracts import ContractBody
-from shared.models.billing.documents import Origin, StoredDocument
+from shared.models.billing.documents import Correction, Origin, StoredDocument
 from shared.models.imports import MessageRef, Outcome, OutcomeKind
-from shared.services.billing.contracts import store_contract
+from shared.services.billing.contracts import replace_contract, store_contract
 from shared.services.billing.invoices import store_invoice
 
 _CORRECTED = "corrects_invoice_number"
@@ -69,16 +77,35 @@ def _claimed_outcome(message: ImportMessage, ref: MessageRef) -> Outcome | None:
     claim = guarded_writes.external_id_claim(message.source, message.external_id)
     if claim is None:
         return None
-    if claim.import_message == ref.key:
+    if claim.stored_or_corrected_by(ref.key):
         return _outcome(OutcomeKind.STORED, message, claim.document_id)
     stored = documents.get_document(claim.house_id, claim.kind, claim.document_id)
-    if (
-        stored is not None
-        and stored.kind == message.kind.segment
-        and supply_point_key(stored.cups) == message.supply_point
-        and message.kind.body.model_validate_json(stored.body) == message.body
-    ):
+    if stored is None or stored.kind != message.kind.segment or supply_point_key(stored.cups) != message.supply_point:
+        return _other_content(message, claim)
+    if message.kind.body.model_validate_json(stored.body) == message.body:
         return _outcome(OutcomeKind.DUPLICATE, message, claim.document_id)
+    if isinstance(message.body, ContractBody):
+        return _correction(message, ref, claim)
+    return _other_content(message, claim)
+
+
+def _correction(message: ImportMessage, ref: MessageRef, claim: ExternalIdClaimRecord) -> Outcome:
+    try:
+        _, changed = replace_contract(
+            claim.house_id,
+            message.kind,
+            claim.document_id,
+            lambda _: message.body,
+            Correction.by_import_message(ref.key),
+        )
+    except ConflictError as refused:
+        if not refused.problems:
+            raise
+        return _refusal(message, refused)
+    return _outcome(OutcomeKind.STORED if changed else OutcomeKind.DUPLICATE, message, claim.document_id)
+
+
+def _other_content(message: ImportMessage, claim: ExternalIdClaimRecord) -> Outcome:
     reason = (
         f"{message.source} already imported {message.external_id} as {claim.kind} {claim.document_id}, "
         f"with other content"

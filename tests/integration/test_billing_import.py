@@ -19,6 +19,7 @@ from local.events import sqs_event, sqs_record
 from local.functions import FunctionRuntime
 from tests.integration import test_contracts
 from tests.integration.conftest import REGION, Caller, FunctionsApi, Reply
+from tests.integration.test_contract_corrections import replaced_versions
 from tests.integration.test_invoices import ELECTRICITY, GAS
 from tests.integration.test_set_cups import new_cups, put_cups
 
@@ -384,6 +385,74 @@ def test_an_overlapping_contract_is_rejected_with_its_reason(
     assert "in force" in error["reason"]
     assert sorted(e["field"] for e in error["errors"]) == ["data.end_date", "data.start_date"]
     assert len(documents(api, operator, house, "electricity-contracts")) == 1
+
+
+# ---------------------------------------------------------------- contracts corrected by their billing system
+
+
+def test_a_contract_sent_again_with_other_content_corrects_it(
+    importer: Importer, api: FunctionsApi, operator: Caller, house: dict[str, Any]
+) -> None:
+    cups = house["electricity_cups"]
+    original = message("electricity_contract", cups, test_contracts.ELECTRICITY | {"end_date": None})
+    importer.submit(operator, [original])
+    original_delivery = importer.receive(importer.import_queue)
+    assert not importer.invoke(importer.consumer, importer.import_queue, original_delivery)
+    [stored] = documents(api, operator, house, "electricity-contracts")
+
+    # the customer changed retailer: the billing system sends the contract again, ended
+    ended = original | {"data": original["data"] | {"end_date": "2024-06-30"}}
+    correction = importer.submit(operator, [ended])
+    correction_delivery = importer.receive(importer.import_queue)
+    assert not importer.invoke(importer.consumer, importer.import_queue, correction_delivery)
+
+    assert counts(importer.report(operator, correction))["stored"] == 1
+    [corrected] = documents(api, operator, house, "electricity-contracts")
+    assert corrected | {"updated_at": None} == stored | {"end_date": "2024-06-30"}
+    assert corrected["updated_at"] is not None
+    [replaced] = replaced_versions(house["id"], stored["id"])
+    assert (replaced.last_day, replaced.source, replaced.external_id) == (None, SOURCE, original["external_id"])
+    assert replaced.replaced_by == f"import:{correction}#00000"
+
+    # either message delivered again changes nothing, and stays counted as stored
+    for delivery in (correction_delivery, original_delivery):
+        assert not importer.invoke(importer.consumer, importer.import_queue, delivery)
+    assert counts(importer.report(operator, correction))["stored"] == 1
+    assert documents(api, operator, house, "electricity-contracts") == [corrected]
+    assert len(replaced_versions(house["id"], stored["id"])) == 1
+
+    # the next retailer's contract fits now
+    later = test_contracts.ELECTRICITY | {"start_date": "2024-07-01", "end_date": None, "contract_number": "C-2"}
+    importer.submit(operator, [message("electricity_contract", cups, later)])
+    importer.consume()
+    assert len(documents(api, operator, house, "electricity-contracts")) == 2
+
+
+def test_a_correction_is_checked_like_a_change_from_the_portal(
+    importer: Importer, api: FunctionsApi, operator: Caller, house: dict[str, Any]
+) -> None:
+    cups = house["electricity_cups"]
+    first = message("electricity_contract", cups, test_contracts.ELECTRICITY)  # to 2024-06-30
+    later = message(
+        "electricity_contract", cups, test_contracts.ELECTRICITY | {"start_date": "2024-09-01", "end_date": None}
+    )
+    importer.submit(operator, [first, later])
+    importer.consume()
+    before = documents(api, operator, house, "electricity-contracts")
+
+    too_long = first | {"data": first["data"] | {"end_date": "2024-10-31"}}
+    as_gas = first | {"kind": "gas_contract", "cups": house["gas_cups"], "data": test_contracts.GAS}
+    import_id = importer.submit(operator, [too_long, as_gas])
+    importer.consume()
+
+    report = importer.report(operator, import_id)
+    assert (report["stored"], report["rejected"]) == (0, 2)
+    overlapping, other_kind = report["errors"]
+    assert sorted(e["field"] for e in overlapping["errors"]) == ["data.end_date", "data.start_date"]
+    assert before[0]["id"] in overlapping["reason"]  # the later contract, listed first
+    assert [e["field"] for e in other_kind["errors"]] == ["external_id"]  # its id stored an electricity contract
+    assert documents(api, operator, house, "electricity-contracts") == before
+    assert replaced_versions(house["id"], before[1]["id"]) == []
 
 
 def test_a_rectifying_chain_is_imported_whatever_order_it_arrives_in(

@@ -12,7 +12,7 @@ item that keeps the version it replaces."""
 
 from collections.abc import Iterable
 
-from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute, UnicodeSetAttribute, VersionAttribute
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -54,7 +54,8 @@ class InvoiceNumberRecord(Model):
 
 
 class ExternalIdClaimRecord(Model):
-    """Which document a billing system's id stored, and the import message that stored it."""
+    """Which document a billing system's id stored, the import message that stored it, and the import messages
+    that corrected it since."""
 
     class Meta:
         table_name = env("BILLING_KEYS_TABLE")
@@ -64,6 +65,10 @@ class ExternalIdClaimRecord(Model):
     kind = UnicodeAttribute()
     document_id = UnicodeAttribute()
     import_message = UnicodeAttribute(null=True)
+    corrected_by = UnicodeSetAttribute(null=True)  # keys of the import messages
+
+    def stored_or_corrected_by(self, import_message: str) -> bool:
+        return import_message == self.import_message or import_message in (self.corrected_by or set())
 
 
 def contract_timeline(house_id: str, energy: Energy) -> ContractTimelineRecord:
@@ -134,9 +139,11 @@ def replace_contract(
     contract: BillingDocumentRecord,
     replaced: ReplacedContractRecord,
     timeline: ContractTimelineRecord,
+    import_message: str | None,
 ) -> None:
     """Save the changed `contract` over the version `replaced` keeps, and that history item. The stored contract
-    must still be that version (a change in between moves its updated_at)."""
+    must still be that version (a change in between moves its updated_at). `import_message`: the message whose
+    correction this is, recorded on the contract's claim."""
     as_replaced = (
         BillingDocumentRecord.updated_at.does_not_exist()
         if replaced.updated_at is None
@@ -147,6 +154,12 @@ def replace_contract(
         transaction.save(timeline)  # conditioned on its version, which the save also increments
         transaction.save(contract, condition=BillingDocumentRecord.id.exists() & as_replaced)
         transaction.save(replaced, condition=ReplacedContractRecord.id.does_not_exist())
+        if import_message is not None:
+            transaction.update(
+                ExternalIdClaimRecord(_external_id_key(contract.source, contract.external_id)),
+                actions=[ExternalIdClaimRecord.corrected_by.add({import_message})],
+                condition=ExternalIdClaimRecord.key.exists(),
+            )
 
     try:
         write_transaction(write)

@@ -23,13 +23,20 @@ PORTAL = Origin("portal")
 
 @dataclass(frozen=True)
 class Correction:
-    """Who replaced a stored contract, as its history records it (`by`): an operator through the portal API."""
+    """Who replaced a stored contract, as its history records it (`by`): an operator through the portal API, or a
+    billing system's import message (`import_message`, which the document's claim then names too, so that the
+    message delivered again recognises what it did)."""
 
     by: str
+    import_message: str | None = None
 
     @classmethod
     def by_operator(cls, sub: str) -> "Correction":
         return cls(f"operator:{sub}")
+
+    @classmethod
+    def by_import_message(cls, key: str) -> "Correction":
+        return cls(f"import:{key}", import_message=key)
 
 
 class StoredDocument(BaseModel):

@@ -82,7 +82,7 @@ def replace_contract[BodyT: ContractBody, DocumentT: StoredDocument](
         replaced = replaced_version(record, replaced_at=now, replaced_by=correction.by)
         record.set_content(body.model_dump_json(), *body.days)
         record.updated_at = now
-        guarded_writes.replace_contract(record, replaced, timeline)
+        guarded_writes.replace_contract(record, replaced, timeline, correction.import_message)
         return document_from(kind, record), True
 
     return _decided_on_the_timeline(house_id, kind, FRESH, attempt)
