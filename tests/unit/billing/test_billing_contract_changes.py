@@ -8,18 +8,11 @@ import pytest
 from pydantic import ValidationError
 
 from shared.models.billing.contracts import ElectricityContractBody, GasContractBody
+from tests.unit.billing.test_billing_contract_bodies import ELECTRICITY, GAS, SIX
 
 STORED = ElectricityContractBody.model_validate(
-    {
-        "tariff": "2.0TD",
-        "contracted_power_kw": {"P1": 4.6, "P2": 3.45},
-        "start_date": "2024-01-01",
-        "retailer": "Som Energia",
-        "contract_number": "C-1",
-        "power_control": "icp",
-    }
+    ELECTRICITY | {"tariff": "2.0TD", "contracted_power_kw": {"P1": 4.6, "P2": 3.45}}  # open-ended from 2024-01-01
 )
-SIX = {"P1": 20, "P2": 20, "P3": 25, "P4": 25, "P5": 30, "P6": 30}
 
 
 def problems(changes: dict[str, Any]) -> list[str]:
@@ -74,21 +67,8 @@ def test_the_changed_contract_is_checked_as_a_new_one_naming_each_field(
 
 
 def test_gas_contracts_change_the_same_way() -> None:
-    stored = GasContractBody.model_validate(
-        {
-            "tariff": "RL.1",
-            "start_date": "2024-01-01",
-            "annual_consumption_kwh": 4200,
-            "daily_capacity_kwh": 20.5,
-            "retailer": "Naturgy",
-            "contract_number": "G-1",
-        }
-    )
-    changed = stored.with_changes({"tariff": "RL.2", "end_date": "2024-12-31"})
-    assert (changed.tariff, changed.end_date, changed.daily_capacity_kwh) == (
-        "RL.2",
-        date(2024, 12, 31),
-        Decimal("20.5"),
-    )
+    stored = GasContractBody.model_validate(GAS)
+    changed = stored.with_changes({"tariff": "RL.3", "end_date": None})
+    assert (changed.tariff, changed.end_date, changed.daily_capacity_kwh) == ("RL.3", None, Decimal("45.5"))
     with pytest.raises(ValidationError):
         stored.with_changes({"contracted_power_kw": {"P1": 1}})  # an electricity field
