@@ -2,20 +2,19 @@
 writes (store_invoice) of the same invoices, measured in the same run; and DynamoDB requests per imported
 invoice, counted on the client (a botocore `before-call` hook on every session PynamoDB creates).
 
-The queue path is the local stack's: moto's server in this process, the messages queued as POST /imports
-queues them (SendMessageBatch, tagged with the import), ImportInvoicesFunction invoked by local.sqs_source's
-pollers as Lambda's event source mapping would (its template BatchSize and batching window), until every
-message has an outcome. The direct path calls store_invoice for the same invoice bodies, one after the other,
-on houses of their own. Both store electricity invoices for houses with a 2.0TD contract (the tariff check
-reads it), spread over many houses as a monthly billing run is. Goal: at most 3 requests per imported
-invoice. Reports; never fails.
+The queue path is the local stack's: moto's server in a process of its own (local.aws_server), the messages queued
+as POST /imports queues them (SendMessageBatch, tagged with the import), ImportInvoicesFunction invoked by
+local.sqs_source's pollers as Lambda's event source mapping would (its template BatchSize and batching window),
+until every message has an outcome. The direct path calls store_invoice for the same invoice bodies, one after the
+other, on houses of their own. Both store electricity invoices for houses with a 2.0TD contract (the tariff check
+reads it), spread over many houses as a monthly billing run is. Goal: at most 3 requests per imported invoice.
+Reports; never fails.
 
     .venv/bin/python bench/import_throughput.py [--messages 2000] [--houses 500]      (from the repository root)
 """
 
 import argparse
 import json
-import logging
 import os
 import sys
 import threading
@@ -29,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 from stdnum.es import cups as stdnum_cups
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +36,9 @@ if str(REPO_ROOT) not in sys.path:
 
 # The project's modules come after the repository is on sys.path; `shared` ones are imported where used, once the
 # deployment's table names are in the environment (they read them at import).
+from local.aws_server import AwsServer  # noqa: E402
 from local.deployment import Deployment, export_function_environments  # noqa: E402
 from local.functions import FunctionRuntime  # noqa: E402
-from local.moto_patches import apply_moto_fixes  # noqa: E402
 from local.provision import provision  # noqa: E402
 from local.sqs_source import SqsEventSourceMapping, SqsPoller  # noqa: E402
 from local.stack import point_this_process_at  # noqa: E402
@@ -103,12 +101,9 @@ class RequestCounter:
         measured.update(self.counts - before)
 
 
-def start_moto() -> ThreadedMotoServer:
-    apply_moto_fixes()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    point_this_process_at(f"http://{host}:{port}", REGION)
+def start_moto() -> AwsServer:
+    server = AwsServer.start()
+    point_this_process_at(server.endpoint, REGION)
     return server
 
 
@@ -218,7 +213,6 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--houses", type=int, default=500)
     options = parser.parse_args()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
     server = start_moto()

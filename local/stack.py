@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
+from local.aws_server import AwsServer, AwsServerError
 from local.deployment import Deployment, export_function_environments
 from local.event_sources import StackContext, start_event_sources
 from local.functions import FunctionLoadError, FunctionRuntime
-from local.moto_patches import apply_moto_fixes
 from local.provision import provision
 from local.sample_distributor import start_sample_distributor
 from local.seed import seed_user
@@ -135,19 +134,19 @@ class LocalStack:
 
     def _start_moto(self) -> str:
         port = self.settings.aws_port
-        if port:  # ThreadedMotoServer.start() would hang if its port were taken: check first
+        if port:  # say which setting to change, rather than moto's bind error
             with socket.socket() as probe:
                 probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     probe.bind(("127.0.0.1", port))
                 except OSError as error:
                     raise StackStartError(f"port {port} is in use: set LOCAL_AWS_PORT to a free port") from error
-        apply_moto_fixes()  # where moto behaves unlike AWS in ways the code relies on
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        moto.start()
+        try:
+            moto = AwsServer.start(port)
+        except AwsServerError as error:
+            raise StackStartError(str(error)) from error
         self._running.callback(moto.stop)
-        host, actual_port = moto.get_host_and_port()
-        return f"http://{host}:{actual_port}"
+        return moto.endpoint
 
     def _seed_operator(self, deployment: Deployment) -> tuple[str, str]:
         template = deployment.template

@@ -1,4 +1,4 @@
-"""The local event sources against moto's server, as `python -m local` runs them.
+"""The local event sources against moto's server in a process of its own, as `python -m local` runs them.
 
 - The project's template: a put to raw/ reaches MeteringFileQueue as the event S3 sends to EventBridge.
 - Small templates written by the tests, with throwaway handlers (the project's functions have their own
@@ -18,8 +18,8 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
-from moto.server import ThreadedMotoServer
 
+from local.aws_server import AwsServer
 from local.deployment import Deployment, moto_account_id
 from local.event_sources import RunningEventSource, StackContext, start_event_sources
 from local.functions import FunctionRuntime
@@ -35,10 +35,8 @@ WAIT_SECONDS = 20  # generous: two shared cores
 
 @pytest.fixture(scope="module")
 def aws_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    server = AwsServer.start()
+    endpoint = server.endpoint
     with pytest.MonkeyPatch.context() as environment:
         environment.setenv("AWS_ENDPOINT_URL", endpoint)
         environment.setenv("AWS_ACCESS_KEY_ID", "testing")

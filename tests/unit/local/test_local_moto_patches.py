@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.core.responses import ActionResult
 
 from local.moto_patches import apply_moto_fixes
 
@@ -123,3 +124,69 @@ def test_sqs_receives_deletes_and_redrives_as_before() -> None:
         time.sleep(1.1)  # the approximate counts are at most a second old
         counts = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])
         assert counts["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "2"
+
+
+EVERY_TYPE = {
+    "text": {"S": "año"},
+    "number": {"N": "12.50"},
+    "binary": {"B": b"\x00\xffpacked"},
+    "texts": {"SS": ["a", "b"]},
+    "numbers": {"NS": ["1", "2.5"]},
+    "binaries": {"BS": [b"\x01", b"\x02"]},
+    "map": {"M": {"B": {"S": "an attribute named B"}, "inner": {"B": b"\x03"}}},
+    "list": {"L": [{"N": "1"}, {"B": b"\x04"}, {"NULL": True}]},
+    "flag": {"BOOL": False},
+    "nothing": {"NULL": True},
+}
+
+
+def test_item_answers_are_the_ones_moto_builds_from_the_output_shape(dynamodb: Any, monkeypatch: Any) -> None:
+    direct = ActionResult.execute_result
+    from_shape = direct.__wrapped__  # type: ignore[attr-defined]
+    answered: list[str] = []
+
+    def both(result: ActionResult, context: Any) -> Any:
+        status, headers, body = direct(result, context)
+        expected_status, expected_headers, expected_body = from_shape(result, context)
+        assert (status, headers, json.loads(body)) == (expected_status, expected_headers, json.loads(expected_body))
+        answered.append(context.operation_model.name)
+        return status, headers, body
+
+    monkeypatch.setattr(ActionResult, "execute_result", both)
+    full = item("h", "full") | EVERY_TYPE
+    key = {"pk": {"S": "h"}, "sk": {"S": "full"}}
+    dynamodb.put_item(TableName="docs", Item=full, ReturnConsumedCapacity="TOTAL")
+    dynamodb.put_item(TableName="docs", Item=full, ReturnValues="ALL_OLD")
+    gets = [
+        dynamodb.get_item(TableName="docs", Key=key)["Item"],
+        dynamodb.query(
+            TableName="docs", KeyConditionExpression="pk = :h", ExpressionAttributeValues={":h": {"S": "h"}}
+        )["Items"][0],
+        dynamodb.scan(TableName="docs")["Items"][0],
+        dynamodb.batch_get_item(RequestItems={"docs": {"Keys": [key]}})["Responses"]["docs"][0],
+        dynamodb.transact_get_items(TransactItems=[{"Get": {"TableName": "docs", "Key": key}}])["Responses"][0]["Item"],
+        dynamodb.update_item(
+            TableName="docs",
+            Key=key,
+            UpdateExpression="SET flag = :f",
+            ExpressionAttributeValues={":f": {"BOOL": False}},
+            ReturnValues="ALL_NEW",
+        )["Attributes"],
+        dynamodb.delete_item(TableName="docs", Key=key, ReturnValues="ALL_OLD")["Attributes"],
+    ]
+    dynamodb.batch_write_item(RequestItems={"docs": [{"PutRequest": {"Item": item("h", "other")}}]})
+    dynamodb.transact_write_items(TransactItems=[{"Delete": {"TableName": "docs", "Key": item("h", "other")}}])
+
+    assert gets == [full] * len(gets)
+    assert set(answered) == {
+        "PutItem",
+        "GetItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "TransactGetItems",
+        "UpdateItem",
+        "DeleteItem",
+        "BatchWriteItem",
+        "TransactWriteItems",
+    }
