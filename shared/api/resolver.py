@@ -1,6 +1,6 @@
 """Builds each function's Powertools resolver the same way: validation on, errors as problem details."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -16,8 +16,20 @@ from shared.errors import DomainError
 from shared.observability import logger
 
 
+class _InvocationResolver(APIGatewayHttpResolver):
+    """Powertools keeps the event being resolved (and its context) on a class attribute, which every resolver of
+    the process shares. A Lambda process runs one invocation at a time; the local stack runs concurrent ones in
+    one process, each in a module instance of its own, and one request would read another's event, and so its
+    caller. Kept on the resolver itself, each invocation sees its own."""
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        self.current_event = cast(APIGatewayProxyEventV2, self._to_proxy_event(cast(dict[str, Any], event)))
+        self.lambda_context = context
+        return super().resolve(event, context)
+
+
 def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = _InvocationResolver(enable_validation=True)
     for router in routers:
         app.include_router(router)
 

@@ -1,0 +1,35 @@
+"""Each resolver answers with the event it resolves, even while another resolver of the process resolves
+another event (the local stack runs concurrent invocations in one process)."""
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from local.events import LambdaContext, http_api_event
+from shared.api.resolver import build_resolver, current_caller
+
+
+def invocation(path: str, sub: str) -> tuple[dict[str, object], LambdaContext]:
+    event = http_api_event("GET", path, jwt_claims={"sub": sub})
+    return event, LambdaContext("f", timeout_seconds=3)
+
+
+def test_a_resolver_keeps_its_caller_while_another_resolves_another_request() -> None:
+    first, second = Router(), Router()
+    callers: dict[str, str] = {}
+
+    @second.get("/second")
+    def answer_second() -> dict[str, str]:
+        callers["second"] = current_caller(second).sub
+        return {}
+
+    second_app = build_resolver(second)
+
+    @first.get("/first")
+    def answer_first() -> dict[str, str]:
+        second_app.resolve(*invocation("/second", "user-b"))  # another invocation, in the middle of this one
+        callers["first"] = current_caller(first).sub
+        return {}
+
+    answer = build_resolver(first).resolve(*invocation("/first", "user-a"))
+
+    assert answer["statusCode"] == 200
+    assert callers == {"second": "user-b", "first": "user-a"}
