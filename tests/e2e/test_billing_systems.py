@@ -17,6 +17,10 @@ import requests
 from stdnum.es import cups as stdnum_cups
 
 from tests.e2e.conftest import REQUEST_TIMEOUT_SECONDS, ApiClient, LocalStackHandle
+from tests.integration.test_contracts import ELECTRICITY as CONTRACT
+from tests.integration.test_contracts import GAS as GAS_CONTRACT
+from tests.integration.test_invoices import ELECTRICITY as INVOICE
+from tests.integration.test_invoices import GAS as GAS_INVOICE
 
 MESSAGES = 10_000
 HOUSES = 100
@@ -25,38 +29,6 @@ COMPLETED_WITHIN_SECONDS = 900  # measured 3-4 minutes here: moto answers every 
 POLL_SECONDS = 15  # each report reads every outcome: polling often slows the import down
 SETTLED_WITHIN_SECONDS = 60
 USER_PASSWORD = "Ana-Local-Pass-2024"
-INVOICE = {
-    "issue_date": "2024-05-03",
-    "period_start": "2024-04-01",
-    "period_end": "2024-04-30",
-    "energy_kwh": {"P1": 55.1, "P2": 60, "P3": 120.5},
-    "power_kw": {"P1": 4.6, "P2": 4.6},
-    "total_amount_eur": "53.10",
-}
-GAS_CONTRACT = {
-    "tariff": "RL.1",
-    "start_date": "2024-01-01",
-    "annual_consumption_kwh": 4200,
-    "daily_capacity_kwh": 20.5,
-    "retailer": "Naturgy",
-    "contract_number": "G-1",
-}
-GAS_INVOICE = {
-    "invoice_number": "G24-77",
-    "issue_date": "2024-05-03",
-    "period_start": "2024-03-01",
-    "period_end": "2024-04-30",
-    "consumption_kwh": 1345.2,
-    "total_amount_eur": "111.62",
-}
-CONTRACT = {
-    "tariff": "2.0TD",
-    "contracted_power_kw": {"P1": 4.6, "P2": 4.6},
-    "start_date": "2024-01-01",
-    "retailer": "Som Energia",
-    "contract_number": "C-1",
-    "power_control": "icp",
-}
 _serials = iter(range(int(time.time()) % 10**6 * 1000, 10**12))
 
 
