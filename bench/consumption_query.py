@@ -44,8 +44,8 @@ def median_ms(action: Any, runs: int) -> float:
 
 
 def store_year() -> None:
-    from shared.dal import metering  # noqa: PLC0415 - after the environment names the tables
-    from shared.metering import Quality, Source  # noqa: PLC0415
+    from shared.metering.dal import readings as metering  # noqa: PLC0415 - after the environment names the tables
+    from shared.metering.readings import Quality, Source  # noqa: PLC0415
 
     start = int(datetime(YEAR - 1, 12, 31, 23, tzinfo=UTC).timestamp())
     end = int(datetime(YEAR, 12, 31, 23, tzinfo=UTC).timestamp())
@@ -69,10 +69,10 @@ def main() -> None:
         template = Template.load()
         deployment = provision(template, prefix="bench", region=REGION)
         export_function_environments(deployment)
-        from shared.cups import Energy  # noqa: PLC0415
-        from shared.dal import metering  # noqa: PLC0415
-        from shared.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
-        from shared.dal.houses import HouseRecord  # noqa: PLC0415
+        from shared.houses.dal import HouseRecord  # noqa: PLC0415
+        from shared.metering.dal import readings as metering  # noqa: PLC0415
+        from shared.supply_points.cups import Energy  # noqa: PLC0415
+        from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
 
         now = "2024-01-01T00:00:00+00:00"
         HouseRecord(

@@ -109,13 +109,13 @@ def start_moto() -> AwsServer:
 
 def houses_with_contracts(count: int, first_serial: int) -> list[Any]:
     """Houses with an electricity CUPS and a 2.0TD contract, written straight to storage."""
-    from shared.cups import Energy  # noqa: PLC0415
-    from shared.dal import supply_point_links  # noqa: PLC0415
-    from shared.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
-    from shared.dal.houses import HouseRecord  # noqa: PLC0415
-    from shared.models.billing.documents import PORTAL  # noqa: PLC0415
-    from shared.models.billing.kinds import ELECTRICITY_CONTRACTS  # noqa: PLC0415
-    from shared.services.billing.contracts import store_contract  # noqa: PLC0415
+    from shared.billing.kinds import ELECTRICITY_CONTRACTS  # noqa: PLC0415
+    from shared.billing.models.documents import PORTAL  # noqa: PLC0415
+    from shared.billing.services.contracts import store_contract  # noqa: PLC0415
+    from shared.houses.dal import HouseRecord  # noqa: PLC0415
+    from shared.supply_points.cups import Energy  # noqa: PLC0415
+    from shared.supply_points.dal import cups_links as supply_point_links  # noqa: PLC0415
+    from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
 
     contract = ELECTRICITY_CONTRACTS.body.model_validate(CONTRACT)
     houses = []
@@ -158,8 +158,8 @@ def invoice_messages(houses: list[Any], count: int) -> list[dict[str, Any]]:
 
 def through_the_queue(deployment: Deployment, messages: list[dict[str, Any]]) -> float:
     """Seconds from queueing the messages to the last outcome written."""
-    from shared.config import env  # noqa: PLC0415
-    from shared.integrations.import_queue import ImportQueue  # noqa: PLC0415
+    from shared.core.settings import env  # noqa: PLC0415
+    from shared.imports.clients.import_queue import ImportQueue  # noqa: PLC0415
 
     function = deployment.template.function("ImportInvoicesFunction")
     [event] = [event for event in function.events if event.type == "SQS"]
@@ -196,9 +196,9 @@ def _outcomes_recorded(import_id: str) -> int:
 
 def directly(messages: list[dict[str, Any]], houses: list[Any]) -> float:
     """Seconds to store the messages' invoices with store_invoice, one after the other."""
-    from shared.models.billing.documents import Origin  # noqa: PLC0415
-    from shared.models.billing.kinds import ELECTRICITY_INVOICES  # noqa: PLC0415
-    from shared.services.billing.invoices import store_invoice  # noqa: PLC0415
+    from shared.billing.kinds import ELECTRICITY_INVOICES  # noqa: PLC0415
+    from shared.billing.models.documents import Origin  # noqa: PLC0415
+    from shared.billing.services.invoices import store_invoice  # noqa: PLC0415
 
     bodies = [ELECTRICITY_INVOICES.body.model_validate(message["data"]) for message in messages]
     began = time.perf_counter()

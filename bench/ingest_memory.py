@@ -28,7 +28,11 @@ from typing import Any
 from metering_storage import REGION, copy_to_raw, curve_lines, deploy, month_of_days, split_and_ingest, write_bz2
 
 HOURS_PER_CUPS = 744  # May
-PIPELINE_MODULES = ("shared.ingestion.splitting", "shared.ingestion.chunk_ingestion", "shared.dal.metering")
+PIPELINE_MODULES = (
+    "shared.metering.services.splitting",
+    "shared.metering.services.chunk_ingestion",
+    "shared.metering.dal.readings",
+)
 PEAK_GOAL_MB = 300
 FLAT_GOAL = 1.2
 # Lambda gives a function CPU in proportion to its memory: one vCPU at 1,769 MB, so 1,024 MB is ~0.58 of one.

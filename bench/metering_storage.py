@@ -85,7 +85,7 @@ def deploy(prefix: str) -> None:
 
 def copy_to_raw(name: str, path: Path) -> tuple[str, str]:
     """What the poller does: the object, then its MeteringFiles record; (object key, ETag)."""
-    from shared.dal.metering_file_copies import record_copy  # noqa: PLC0415 - after deploy() named the tables
+    from shared.metering.dal.files import record_copy  # noqa: PLC0415 - after deploy() named the tables
 
     size = path.stat().st_size
     object_key = f"raw/bench-{uuid.uuid4().hex[:8]}/{name}@{size}-0"
@@ -115,13 +115,13 @@ class PipelineRun:
 def split_and_ingest(object_key: str, etag: str) -> PipelineRun:
     """The split, then every chunk it queued, through the services the two functions run."""
     # imported once deploy() set the names these modules read at import
-    from shared.dal.metering_files import MeteringFileRecord  # noqa: PLC0415
-    from shared.ingestion.chunk_ingestion import EVENT_SOURCE, ChunkIngestion  # noqa: PLC0415
-    from shared.ingestion.chunk_queue import ChunkQueue  # noqa: PLC0415
-    from shared.ingestion.messages import ChunkMessage  # noqa: PLC0415
-    from shared.ingestion.splitting import MeteringFileSplitter  # noqa: PLC0415
-    from shared.integrations.domain_events import DomainEvents  # noqa: PLC0415
-    from shared.integrations.object_store import ObjectStore  # noqa: PLC0415
+    from shared.core.clients.domain_events import DomainEvents  # noqa: PLC0415
+    from shared.core.clients.object_store import ObjectStore  # noqa: PLC0415
+    from shared.metering.clients.chunk_queue import ChunkQueue  # noqa: PLC0415
+    from shared.metering.dal.files import MeteringFileRecord  # noqa: PLC0415
+    from shared.metering.models import ChunkMessage  # noqa: PLC0415
+    from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion  # noqa: PLC0415
+    from shared.metering.services.splitting import MeteringFileSplitter  # noqa: PLC0415
 
     objects = ObjectStore(os.environ["METERING_FILES_BUCKET"])
     queue_url = os.environ["METERING_CHUNK_QUEUE_URL"]

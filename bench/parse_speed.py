@@ -26,7 +26,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from shared.metering import MADRID, Rejection, read_metering_file  # noqa: E402 - needs the repository on sys.path
+from shared.metering.hour_labels import MADRID  # noqa: E402 - needs the repository on sys.path
+from shared.metering.parser import read_metering_file  # noqa: E402 - needs the repository on sys.path
+from shared.metering.readings import Rejection  # noqa: E402 - needs the repository on sys.path
 
 NAME = "F5D_0021_0762_20240501.0"
 HOURS_PER_CUPS = 720  # one month, as distributors send them

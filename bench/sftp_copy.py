@@ -36,9 +36,9 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from local.sftp_server import SftpServer  # noqa: E402
-from shared.integrations import sftp  # noqa: E402 - needs the repository on sys.path
-from shared.integrations.raw_files import RawFileStore  # noqa: E402
-from shared.ssh_keys import parse_host_key  # noqa: E402
+from shared.metering.clients import sftp  # noqa: E402 - needs the repository on sys.path
+from shared.metering.clients.raw_files import RawFileStore  # noqa: E402
+from shared.metering.ssh_keys import parse_host_key  # noqa: E402
 
 MB = 1_000_000
 BUCKET = "bench-metering-files"

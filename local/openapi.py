@@ -38,7 +38,7 @@ def openapi_document(template: Template) -> str:
         for name, value in spec.environment.items():
             os.environ.setdefault(name, "openapi" if is_intrinsic(value) else str(value))
     os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-1")
-    from shared.api.resolver import build_resolver  # noqa: PLC0415 - after the environment is set
+    from shared.core.http.resolver import build_resolver  # noqa: PLC0415 - after the environment is set
 
     routers = [_load_module(spec).router for spec in template.functions() if spec.http_routes]
     document = build_resolver(*routers).get_openapi_json_schema(

@@ -12,7 +12,7 @@ from typing import Any
 from stdnum.es import cups as stdnum_cups
 
 from local.sftp_server import SftpServer
-from shared.metering import MADRID
+from shared.metering.hour_labels import MADRID
 
 CONNECTION_ID = "local-sftp"
 DISTRIBUTOR_CODE = "0021"

@@ -6,18 +6,16 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from shared.api.docs import IdempotencyKey, responses
-from shared.api.idempotency import create_once
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.models.billing.contracts import (
+from shared.billing.kinds import ELECTRICITY_CONTRACTS, ELECTRICITY_INVOICES, GAS_CONTRACTS, GAS_INVOICES, BillingKind
+from shared.billing.models.contracts import (
     ContractBody,
     ElectricityContract,
     ElectricityContractBody,
     GasContract,
     GasContractBody,
 )
-from shared.models.billing.documents import StoredDocument
-from shared.models.billing.invoices import (
+from shared.billing.models.documents import StoredDocument
+from shared.billing.models.invoices import (
     ElectricityInvoice,
     ElectricityInvoiceBody,
     GasInvoice,
@@ -25,14 +23,10 @@ from shared.models.billing.invoices import (
     InvoiceBody,
     StoredInvoice,
 )
-from shared.models.billing.kinds import (
-    ELECTRICITY_CONTRACTS,
-    ELECTRICITY_INVOICES,
-    GAS_CONTRACTS,
-    GAS_INVOICES,
-    BillingKind,
-)
-from shared.services.billing import contracts, invoices
+from shared.billing.services import contracts, invoices
+from shared.core.http.docs import IdempotencyKey, responses
+from shared.core.http.idempotency import create_once
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 
 router = Router()
 _ERRORS = (400, 403, 404, 409, 422)

@@ -2,11 +2,11 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api.docs import IdempotencyKey, responses
-from shared.api.idempotency import create_once
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.models.houses import House, HouseCreate
-from shared.services import house_changes
+from shared.core.http.docs import IdempotencyKey, responses
+from shared.core.http.idempotency import create_once
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.houses import service as house_changes
+from shared.houses.models import House, HouseCreate
 
 router = Router()
 

@@ -2,12 +2,12 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api.docs import IdempotencyKey, responses
-from shared.api.idempotency import create_once
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.integrations.sign_in_accounts import SignInAccounts
-from shared.models.users import User, UserCreate
-from shared.services import user_creation
+from shared.core.http.docs import IdempotencyKey, responses
+from shared.core.http.idempotency import create_once
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.users import service as user_creation
+from shared.users.clients.sign_in_accounts import SignInAccounts
+from shared.users.models import User, UserCreate
 
 router = Router()
 accounts = SignInAccounts.from_environment()

@@ -4,9 +4,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.integrations.raw_files import RawFileStore
-from shared.observability import logger
-from shared.services.polling import TimeBudget, poll_enabled_connections
+from shared.core.observability import logger
+from shared.metering.clients.raw_files import RawFileStore
+from shared.metering.services.polling import TimeBudget, poll_enabled_connections
 
 store = RawFileStore.from_environment()
 

@@ -7,12 +7,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.api.csv_export import CSV_CONTENT_TYPE, consumption_csv
-from shared.api.docs import responses
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.cups import Energy
-from shared.models.consumption import ConsumptionReport, Granularity, OutputFormat
-from shared.services.consumption import consumption_report
+from shared.consumption.csv_export import CSV_CONTENT_TYPE, consumption_csv
+from shared.consumption.models import ConsumptionReport, Granularity, OutputFormat
+from shared.consumption.service import consumption_report
+from shared.core.http.docs import responses
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.supply_points.cups import Energy
 
 router = Router()
 

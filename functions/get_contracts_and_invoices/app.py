@@ -2,14 +2,14 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api.docs import Cursor, Limit, responses
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.dal.pages import PageRequest
-from shared.models.billing.contracts import ElectricityContract, GasContract
-from shared.models.billing.invoices import ElectricityInvoice, GasInvoice
-from shared.models.billing.kinds import ELECTRICITY_CONTRACTS, ELECTRICITY_INVOICES, GAS_CONTRACTS, GAS_INVOICES
-from shared.models.common import Page
-from shared.services.billing import reading
+from shared.billing.kinds import ELECTRICITY_CONTRACTS, ELECTRICITY_INVOICES, GAS_CONTRACTS, GAS_INVOICES
+from shared.billing.models.contracts import ElectricityContract, GasContract
+from shared.billing.models.invoices import ElectricityInvoice, GasInvoice
+from shared.billing.services import documents as reading
+from shared.core.dynamodb.pages import PageRequest
+from shared.core.http.docs import Cursor, Limit, responses
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.core.models import Page
 
 router = Router()
 

@@ -2,12 +2,12 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api.docs import Cursor, Limit, responses
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.dal.pages import PageRequest
-from shared.models.common import Page
-from shared.models.houses import House
-from shared.services import houses
+from shared.core.dynamodb.pages import PageRequest
+from shared.core.http.docs import Cursor, Limit, responses
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.core.models import Page
+from shared.houses import service as houses
+from shared.houses.models import House
 
 router = Router()
 

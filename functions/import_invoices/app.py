@@ -9,10 +9,10 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.config import env
+from shared.core.observability import logger
+from shared.core.settings import env
 from shared.imports.deliveries import received_from_sqs
-from shared.imports.importing import ImportBatch, take_up_where_possible
-from shared.observability import logger
+from shared.imports.services.importing import ImportBatch, take_up_where_possible
 
 processor = BatchProcessor(event_type=EventType.SQS)
 max_receives = int(env("IMPORT_QUEUE_MAX_RECEIVES"))  # the queue's maxReceiveCount

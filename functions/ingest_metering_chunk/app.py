@@ -6,12 +6,12 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.config import env
-from shared.ingestion.chunk_ingestion import EVENT_SOURCE, ChunkIngestion
-from shared.ingestion.messages import ChunkRecord
-from shared.integrations.domain_events import DomainEvents
-from shared.integrations.object_store import ObjectStore
-from shared.observability import logger
+from shared.core.clients.domain_events import DomainEvents
+from shared.core.clients.object_store import ObjectStore
+from shared.core.observability import logger
+from shared.core.settings import env
+from shared.metering.models import ChunkRecord
+from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion
 
 processor = BatchProcessor(event_type=EventType.SQS, model=ChunkRecord)
 ingestion = ChunkIngestion(ObjectStore(env("METERING_FILES_BUCKET")), DomainEvents(env("EVENT_BUS_NAME"), EVENT_SOURCE))

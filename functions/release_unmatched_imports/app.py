@@ -7,9 +7,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.imports.importing import take_up_held
-from shared.imports.link_events import SupplyPointLinkedRecord
-from shared.observability import logger
+from shared.core.observability import logger
+from shared.imports.models import SupplyPointLinkedRecord
+from shared.imports.services.importing import take_up_held
 
 processor = BatchProcessor(event_type=EventType.SQS, model=SupplyPointLinkedRecord)
 

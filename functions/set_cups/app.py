@@ -3,14 +3,14 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api.docs import responses
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.config import env
-from shared.cups import Energy
-from shared.integrations.domain_events import DomainEvents
-from shared.models.houses import House
-from shared.models.supply_points import HOUSES_EVENT_SOURCE, CupsLink
-from shared.services import supply_points
+from shared.core.clients.domain_events import DomainEvents
+from shared.core.http.docs import responses
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.core.settings import env
+from shared.houses.models import House
+from shared.supply_points import service as supply_points
+from shared.supply_points.cups import Energy
+from shared.supply_points.models import HOUSES_EVENT_SOURCE, CupsLink
 
 router = Router()
 events = DomainEvents(env("EVENT_BUS_NAME"), HOUSES_EVENT_SOURCE)

@@ -6,12 +6,12 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.config import env
-from shared.ingestion.chunk_queue import ChunkQueue
-from shared.ingestion.messages import NewFileRecord
-from shared.ingestion.splitting import MeteringFileSplitter
-from shared.integrations.object_store import ObjectStore
-from shared.observability import logger
+from shared.core.clients.object_store import ObjectStore
+from shared.core.observability import logger
+from shared.core.settings import env
+from shared.metering.clients.chunk_queue import ChunkQueue
+from shared.metering.models import NewFileRecord
+from shared.metering.services.splitting import MeteringFileSplitter
 
 processor = BatchProcessor(event_type=EventType.SQS, model=NewFileRecord)
 splitter = MeteringFileSplitter(ObjectStore(env("METERING_FILES_BUCKET")), ChunkQueue(env("METERING_CHUNK_QUEUE_URL")))

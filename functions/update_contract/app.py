@@ -4,11 +4,11 @@ one and must overlap none of the house's other contracts of that energy; the ver
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api.docs import responses
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.models.billing.contracts import ContractChanges, ElectricityContract, GasContract
-from shared.models.billing.kinds import ELECTRICITY_CONTRACTS, GAS_CONTRACTS
-from shared.services.billing import contracts
+from shared.billing.kinds import ELECTRICITY_CONTRACTS, GAS_CONTRACTS
+from shared.billing.models.contracts import ContractChanges, ElectricityContract, GasContract
+from shared.billing.services import contracts
+from shared.core.http.docs import responses
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 
 router = Router()
 _ERRORS = (400, 403, 404, 409, 422)

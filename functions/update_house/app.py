@@ -2,10 +2,10 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api.docs import responses
-from shared.api.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.models.houses import House, HouseUpdate
-from shared.services import house_changes
+from shared.core.http.docs import responses
+from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.houses import service as house_changes
+from shared.houses.models import House, HouseUpdate
 
 router = Router()
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from shared.models.imports import MessageRef, ReceivedMessage
+from shared.imports.models import MessageRef, ReceivedMessage
 
 IMPORT_ID_ATTRIBUTE = "import_id"
 POSITION_ATTRIBUTE = "position"

@@ -9,19 +9,13 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints, ValidationError
 
-from shared.cups import Energy, InvalidCups, normalise_cups, supply_point_key
-from shared.errors import FieldProblem
-from shared.models.billing.contracts import ContractBody
-from shared.models.billing.invoices import InvoiceBody
-from shared.models.billing.kinds import (
-    ELECTRICITY_CONTRACTS,
-    ELECTRICITY_INVOICES,
-    GAS_CONTRACTS,
-    GAS_INVOICES,
-    BillingKind,
-)
-from shared.models.billing.validation import field_problems
-from shared.models.common import RequestBody
+from shared.billing.kinds import ELECTRICITY_CONTRACTS, ELECTRICITY_INVOICES, GAS_CONTRACTS, GAS_INVOICES, BillingKind
+from shared.billing.models.contracts import ContractBody
+from shared.billing.models.invoices import InvoiceBody
+from shared.core.errors import FieldProblem
+from shared.core.models import RequestBody
+from shared.core.validation import field_problems
+from shared.supply_points.cups import Energy, InvalidCups, normalise_cups, supply_point_key
 
 
 class ImportKind(StrEnum):

@@ -4,8 +4,8 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from shared.models.common import FieldError
-from shared.models.imports import ImportReport, ImportStatus, MessageRef, Outcome, OutcomeKind, RejectedMessage
+from shared.core.models import FieldError
+from shared.imports.models import ImportReport, ImportStatus, MessageRef, Outcome, OutcomeKind, RejectedMessage
 
 
 def summarise(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.metering.errors import InvalidFileNameError
-from shared.metering.records import Source
+from shared.metering.readings import Source
 
 # Z5D_<distributor>_<retailer>_<generation date>.<version>; writers append the compression suffix, and the
 # zip variant of P5D drops the version (`P5D_0021_0762_20240403.zip`).

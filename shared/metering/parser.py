@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
-from shared.cups import Energy, InvalidCups, normalise_cups, supply_point_key
 from shared.metering.decompression import open_text
 from shared.metering.errors import RowError
 from shared.metering.file_names import parse_file_name
 from shared.metering.hour_labels import MADRID, hour_start_utc
-from shared.metering.records import Quality, Reading, Rejection, Source
+from shared.metering.readings import Quality, Reading, Rejection, Source
+from shared.supply_points.cups import Energy, InvalidCups, normalise_cups, supply_point_key
 
 OnReject = Callable[[Rejection], None]
 

@@ -548,7 +548,7 @@ def _refer_to_a_missing_invoice(deployment: Deployment, cups: str, number: str) 
 
 
 def _queue_day(importer: Importer, message_id: str) -> str:
-    from shared.dal.imports import OutcomeRecord  # noqa: PLC0415 - once the deployment set the table names
+    from shared.imports.dal.imports import OutcomeRecord  # noqa: PLC0415 - once the deployment set the table names
 
     [record] = [record for record in OutcomeRecord.scan() if record.sqs_message_id == message_id]
     return str(record.import_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from shared.metering import Quality, Source
+from shared.metering.readings import Quality, Source
 from tests.integration.conftest import Caller, FunctionsApi
 from tests.integration.test_set_cups import new_cups, put_cups
 
@@ -19,7 +19,7 @@ def store(
     cups: str, source: Source, generated_on: str, version: int, values: dict[int, int], estimated: bool = False
 ) -> None:
     """Write metering as one file's chunk, through the storage module the ingestion uses."""
-    from shared.dal import metering  # noqa: PLC0415 - once the deployment set the table names
+    from shared.metering.dal import readings as metering  # noqa: PLC0415 - once the deployment set the table names
 
     file = metering.MeteringFileVersion(
         source, generated_on, version, f"{source}-{generated_on}-{version}", generated_on

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from shared.models.billing.contracts import ElectricityContractBody
+from shared.billing.models.contracts import ElectricityContractBody
 from tests.integration.conftest import Caller, FunctionsApi, Reply
 from tests.integration.test_contracts import ELECTRICITY, GAS, listed, post
 from tests.integration.test_set_cups import new_cups, put_cups
@@ -41,7 +41,7 @@ def patch(
 
 def replaced_versions(house_id: str, contract_id: str, kind: str = "electricity") -> list[Any]:
     """The history items of the contract, oldest replacement first."""
-    from shared.dal.billing.contract_history import (  # noqa: PLC0415 - once the deployment set the table names
+    from shared.billing.dal.documents import (  # noqa: PLC0415 - once the deployment set the table names
         ReplacedContractRecord,
         history_partition,
     )
@@ -221,9 +221,9 @@ class ContractWrites:
 
 @pytest.fixture
 def writes(operator: Caller, house: dict[str, Any]) -> ContractWrites:
-    from shared.auth import Caller as ServiceCaller  # noqa: PLC0415 - once the deployment set the table names
-    from shared.models.billing.kinds import ELECTRICITY_CONTRACTS as KIND  # noqa: PLC0415
-    from shared.services.billing import contracts  # noqa: PLC0415
+    from shared.billing.kinds import ELECTRICITY_CONTRACTS as KIND  # noqa: PLC0415
+    from shared.billing.services import contracts  # noqa: PLC0415
+    from shared.core.auth import Caller as ServiceCaller  # noqa: PLC0415 - once the deployment set the table names
 
     caller = ServiceCaller(operator.sub, frozenset(operator.groups))
     return ContractWrites(
@@ -253,7 +253,7 @@ def _race(*writes: Callable[[], object]) -> list[object]:
 
 
 def _one_refused_for_overlap(outcomes: list[object]) -> None:
-    from shared.errors import ConflictError  # noqa: PLC0415
+    from shared.core.errors import ConflictError  # noqa: PLC0415
 
     refused = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert len(refused) == 1 and isinstance(refused[0], ConflictError), outcomes

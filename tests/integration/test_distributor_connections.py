@@ -63,7 +63,7 @@ def secretsmanager(deployment: Deployment) -> Any:
 
 @pytest.fixture(scope="module")
 def secret_name(deployment: Deployment) -> Any:
-    prefix = deployment.function_environment("DistributorConnectionsFunction")["CONNECTION_SECRETS_PREFIX"]
+    prefix = deployment.function_environment("ManageDistributorConnectionsFunction")["CONNECTION_SECRETS_PREFIX"]
     return lambda connection_id: f"{prefix}{connection_id}"
 
 
@@ -75,7 +75,7 @@ def test_an_operator_registers_a_connection_and_its_secret_stays_in_secrets_mana
     reply = api.request("PUT", path(connection_id), operator, json_body=connection_body())
 
     assert reply.status == 201
-    assert reply.function_id == "DistributorConnectionsFunction"
+    assert reply.function_id == "ManageDistributorConnectionsFunction"
     connection = reply.body
     assert {name: connection[name] for name in connection if name not in ("created_at", "updated_at")} == {
         "id": connection_id,
@@ -233,7 +233,7 @@ def test_the_list_pages_through_every_connection_without_secrets(api: FunctionsA
 def test_the_files_of_a_connection_newest_first_with_their_parse_outcome(
     api: FunctionsApi, operator: Caller, deployment: Deployment
 ) -> None:
-    from shared.dal.metering_files import MeteringFileRecord  # noqa: PLC0415 - bound to the deployed table
+    from shared.metering.dal.files import MeteringFileRecord  # noqa: PLC0415 - bound to the deployed table
 
     connection_id = new_id()
     api.request("PUT", path(connection_id), operator, json_body=connection_body())

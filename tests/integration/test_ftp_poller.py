@@ -95,14 +95,14 @@ def distributor(sftp_server: SftpServer, register: Callable[[str, dict[str, Any]
 
 @pytest.fixture(scope="module")
 def polling(deployment: Deployment) -> Any:
-    from shared.services import polling  # noqa: PLC0415 - its tables are bound at import, after the deployment
+    from shared.metering.services import polling  # noqa: PLC0415 - its tables are bound at import, after the deployment
 
     return polling
 
 
 @pytest.fixture(scope="module")
 def connections(deployment: Deployment) -> Any:
-    from shared.dal import distributor_connections  # noqa: PLC0415 - as above
+    from shared.metering.dal import connections as distributor_connections  # noqa: PLC0415 - as above
 
     return distributor_connections
 
@@ -110,8 +110,8 @@ def connections(deployment: Deployment) -> Any:
 @pytest.fixture
 def poll(polling: Any, connections: Any, bucket: str) -> Callable[..., dict[str, Any]]:
     """Poll the given connections in this order, with the store, clock and timeouts given."""
-    from shared.integrations.raw_files import RawFileStore  # noqa: PLC0415
-    from shared.integrations.sftp import DEFAULT_TIMEOUTS  # noqa: PLC0415
+    from shared.metering.clients.raw_files import RawFileStore  # noqa: PLC0415
+    from shared.metering.clients.sftp import DEFAULT_TIMEOUTS  # noqa: PLC0415
 
     def poll(
         *connection_ids: str,
@@ -136,7 +136,7 @@ def content(s3: Any, bucket: str, key: str) -> bytes:
 
 
 def records_of(connection_id: str) -> list[Any]:
-    from shared.dal.metering_files import MeteringFileRecord  # noqa: PLC0415
+    from shared.metering.dal.files import MeteringFileRecord  # noqa: PLC0415
 
     return sorted(MeteringFileRecord.by_connection.query(connection_id), key=lambda record: record.object_key)
 
@@ -316,7 +316,7 @@ def test_broken_connections_are_reported_and_do_not_stop_the_others(
     register: Callable[[str, dict[str, Any]], None],
     silent_server: int,
 ) -> None:
-    from shared.integrations.sftp import Timeouts  # noqa: PLC0415
+    from shared.metering.clients.sftp import Timeouts  # noqa: PLC0415
 
     with SftpServer() as other:
         stranger_key = other.client_private_key
@@ -344,7 +344,7 @@ def test_broken_connections_are_reported_and_do_not_stop_the_others(
 def test_a_dropped_connection_leaves_no_partial_copy_and_the_file_follows_next_time(
     poll: Callable[..., dict[str, Any]], s3: Any, bucket: str, distributor: Distributor
 ) -> None:
-    from shared.integrations.raw_files import RawFileStore  # noqa: PLC0415
+    from shared.metering.clients.raw_files import RawFileStore  # noqa: PLC0415
 
     size = 4 * PART + 1
     distributor.put("F5D_0021_0762_20240406.0", size=size)
@@ -397,7 +397,7 @@ def test_no_file_is_started_with_too_little_time_left_and_the_rest_follow(
 def test_a_transfer_still_running_at_the_stop_margin_is_abandoned_cleanly(
     poll: Callable[..., dict[str, Any]], s3: Any, bucket: str, distributor: Distributor
 ) -> None:
-    from shared.integrations.raw_files import RawFileStore  # noqa: PLC0415
+    from shared.metering.clients.raw_files import RawFileStore  # noqa: PLC0415
 
     distributor.put("F5D_0021_0762_20240407.0", size=3 * PART)
     parts_sent: list[int] = []
@@ -422,7 +422,7 @@ def test_a_transfer_still_running_at_the_stop_margin_is_abandoned_cleanly(
 def test_overlapping_polls_copy_and_count_each_file_once(
     poll: Callable[..., dict[str, Any]], s3: Any, bucket: str, distributor: Distributor
 ) -> None:
-    from shared.integrations.raw_files import RawFileStore  # noqa: PLC0415
+    from shared.metering.clients.raw_files import RawFileStore  # noqa: PLC0415
 
     names = [f"F5D_0021_0762_202404{day:02}.0" for day in range(1, 7)]
     for name in names:

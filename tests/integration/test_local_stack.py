@@ -290,6 +290,6 @@ def test_function_environments_name_the_local_queues_and_bucket(deployed: Deploy
 
     assert split["METERING_CHUNK_QUEUE_URL"] == deployed.ref("MeteringChunkQueue")
     assert split["METERING_FILES_BUCKET"] == f"{prefix}-meteringfilesbucket"
-    assert deployed.function_environment("DistributorConnectionsFunction")["CONNECTION_SECRETS_PREFIX"] == (
+    assert deployed.function_environment("ManageDistributorConnectionsFunction")["CONNECTION_SECRETS_PREFIX"] == (
         f"{prefix}/distributor-connections/"
     )

@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from local.deployment import Deployment, moto_account_id
 from local.events import sqs_event, sqs_record
 from local.functions import FunctionRuntime
-from shared.ingestion import layout
+from shared.metering import layout
 from tests.integration.conftest import REGION
 from tests.unit.metering.metering_samples import compress, day_hours, f5d_row, file_bytes, make_cups, p5d_row
 
@@ -66,7 +66,7 @@ class Pipeline:
         return object_key
 
     def record_copy(self, object_key: str, name: str, size: int) -> None:
-        from shared.dal.metering_file_copies import record_copy  # noqa: PLC0415 - after the deployment's names
+        from shared.metering.dal.files import record_copy  # noqa: PLC0415 - after the deployment's names
 
         connection_id, remote_path = object_key.removeprefix("raw/").rsplit("@", 1)[0].split("/", 1)
         assert record_copy(
@@ -169,7 +169,7 @@ def pipeline(deployment: Deployment) -> Pipeline:
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch, pipeline: Pipeline) -> Iterator[None]:
-    from shared.ingestion import splitting  # noqa: PLC0415 - after the deployment's names
+    from shared.metering.services import splitting  # noqa: PLC0415 - after the deployment's names
 
     monkeypatch.setattr(splitting, "LINES_PER_CHUNK", LINES_PER_CHUNK)
     yield
@@ -195,7 +195,7 @@ def expected_hours(days: list[date], *, ai: int = 100) -> dict[int, int]:
 
 def stored(cups: str, first: date, last: date) -> dict[int, tuple[int, str]]:
     """(consumption Wh, source) by hour start, as the consumption API reads them, over local days first..last."""
-    from shared.dal import metering  # noqa: PLC0415 - after the deployment's names
+    from shared.metering.dal import readings as metering  # noqa: PLC0415 - after the deployment's names
 
     hours = [start for day in (first, last) for _, _, start in day_hours(day)]
     found = metering.stored_hours(cups[:20], min(hours), max(hours) + 3600)
@@ -203,7 +203,7 @@ def stored(cups: str, first: date, last: date) -> dict[int, tuple[int, str]]:
 
 
 def file_record(object_key: str) -> Any:
-    from shared.dal.metering_files import MeteringFileRecord  # noqa: PLC0415 - after the deployment's names
+    from shared.metering.dal.files import MeteringFileRecord  # noqa: PLC0415 - after the deployment's names
 
     return MeteringFileRecord.get(object_key, consistent_read=True)
 
@@ -390,7 +390,7 @@ def test_a_record_written_just_after_the_object_is_waited_for(pipeline: Pipeline
 def test_an_object_that_never_gets_its_record_is_left_to_sqs_retries(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shared.ingestion import splitting  # noqa: PLC0415 - after the deployment's names
+    from shared.metering.services import splitting  # noqa: PLC0415 - after the deployment's names
 
     monkeypatch.setattr(splitting, "RECORD_WAITS", (0.1,))
     pipeline.copy_file("F5D_0021_0762_20240403.0", b"", record=False)

@@ -38,7 +38,7 @@ def put_cups(
 
 
 def links_of(cups: str) -> list[Any]:
-    from shared.dal.cups_links import CupsLinkRecord  # noqa: PLC0415 - once the deployment set the table names
+    from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415 - once the deployment set the table names
 
     return list(CupsLinkRecord.query(cups[:20]))
 

@@ -1,6 +1,6 @@
 import pytest
 
-from shared.addresses import address_key, normalise_address
+from shared.houses.addresses import address_key, normalise_address
 
 
 @pytest.mark.parametrize(

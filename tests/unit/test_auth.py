@@ -1,7 +1,7 @@
 import pytest
 
-from shared.auth import caller_from_claims
-from shared.errors import ForbiddenError
+from shared.core.auth import caller_from_claims
+from shared.core.errors import ForbiddenError
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from shared.cups import Energy, InvalidCups, normalise_cups, supply_point_key
+from shared.supply_points.cups import Energy, InvalidCups, normalise_cups, supply_point_key
 
 ELECTRICITY_22 = "ES0021000012345678LB0F"  # control letters worked out in the domain brief
 ELECTRICITY_20 = "ES0027700012345001HA"

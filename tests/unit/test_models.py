@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from shared.models.houses import HouseCreate, HouseKind, HouseUpdate
-from shared.models.users import UserCreate
+from shared.houses.models import HouseCreate, HouseKind, HouseUpdate
+from shared.users.models import UserCreate
 
 
 def error_fields(error: ValidationError) -> list[str]:

@@ -1,7 +1,7 @@
 import pytest
 
-from shared.dal.pages import decode_cursor, encode_cursor
-from shared.errors import InvalidInputError
+from shared.core.dynamodb.pages import decode_cursor, encode_cursor
+from shared.core.errors import InvalidInputError
 
 
 def test_cursor_round_trips_a_dynamodb_key() -> None:

@@ -1,7 +1,7 @@
 import json
 
-from shared.api.problems import domain_problem, validation_problem
-from shared.errors import ConflictError, FieldProblem
+from shared.core.errors import ConflictError, FieldProblem
+from shared.core.http.problems import domain_problem, validation_problem
 
 
 def test_validation_errors_name_each_field_without_its_location() -> None:

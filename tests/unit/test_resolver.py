@@ -4,7 +4,7 @@ another event (the local stack runs concurrent invocations in one process)."""
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from local.events import LambdaContext, http_api_event
-from shared.api.resolver import build_resolver, current_caller
+from shared.core.http.resolver import build_resolver, current_caller
 
 
 def invocation(path: str, sub: str) -> tuple[dict[str, object], LambdaContext]:

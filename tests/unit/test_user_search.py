@@ -1,4 +1,4 @@
-from shared.user_search import first_match, search_key, search_terms
+from shared.users.search_terms import first_match, search_key, search_terms
 
 
 def test_terms_cover_name_words_full_name_email_and_nif() -> None:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.models.billing.contracts import ElectricityContractBody, GasContractBody
+from shared.billing.models.contracts import ElectricityContractBody, GasContractBody
 
 SIX = {"P1": 20, "P2": 20, "P3": 25, "P4": 25, "P5": 30, "P6": 30}
 ELECTRICITY = {

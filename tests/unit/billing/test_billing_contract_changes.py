@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.models.billing.contracts import ElectricityContractBody, GasContractBody
+from shared.billing.models.contracts import ElectricityContractBody, GasContractBody
 from tests.unit.billing.test_billing_contract_bodies import ELECTRICITY, GAS, SIX
 
 STORED = ElectricityContractBody.model_validate(

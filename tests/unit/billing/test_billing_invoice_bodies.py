@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.models.billing.invoices import ElectricityInvoiceBody, GasInvoiceBody, InvoiceType
+from shared.billing.models.invoices import ElectricityInvoiceBody, GasInvoiceBody, InvoiceType
 
 ELECTRICITY = {
     "invoice_number": "FE24A0001234",

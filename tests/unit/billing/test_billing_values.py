@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.models.billing.values import EnergyPerPeriod, Kwh, Money, PowerPerPeriod, period_mismatches
+from shared.billing.models.values import EnergyPerPeriod, Kwh, Money, PowerPerPeriod, period_mismatches
 from shared.tariffs import Period
 
 

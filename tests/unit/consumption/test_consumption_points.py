@@ -2,9 +2,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared import consumption
-from shared.metering import MADRID, Quality, Source, StoredHour
-from shared.models.consumption import Granularity, PointQuality
+from shared.consumption import points as consumption
+from shared.consumption.models import Granularity, PointQuality
+from shared.metering.hour_labels import MADRID
+from shared.metering.readings import Quality, Source, StoredHour
 from shared.tariffs import Tariff
 
 

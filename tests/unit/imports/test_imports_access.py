@@ -3,8 +3,8 @@ a machine client sees only the imports it created; anyone else is refused."""
 
 import pytest
 
-from shared.errors import ForbiddenError
-from shared.imports.access import imports_caller
+from shared.core.errors import ForbiddenError
+from shared.imports.callers import imports_caller
 
 
 def test_an_operator_imports_and_sees_every_import() -> None:

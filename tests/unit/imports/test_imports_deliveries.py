@@ -7,7 +7,7 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from shared.imports.deliveries import is_queue_day, received_from_sqs
-from shared.models.imports import MessageRef
+from shared.imports.models import MessageRef
 
 
 def record(attributes: dict[str, Any], receive_count: int = 1) -> SQSRecord:

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from stdnum.es import cups as stdnum_cups
 
-from shared.errors import FieldProblem
+from shared.billing.kinds import ELECTRICITY_INVOICES, GAS_CONTRACTS
+from shared.billing.models.invoices import ElectricityInvoiceBody
+from shared.core.errors import FieldProblem
 from shared.imports.messages import ImportMessage, Rejection, parse_message
-from shared.models.billing.invoices import ElectricityInvoiceBody
-from shared.models.billing.kinds import ELECTRICITY_INVOICES, GAS_CONTRACTS
 
 
 def cups(serial: int, suffix: str = "0F") -> str:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from shared.integrations.import_queue import (
+from shared.imports.clients.import_queue import (
     MAX_MESSAGE_BYTES,
     ImportQueue,
     MessagesNotQueuedError,

@@ -1,9 +1,9 @@
 """An import's report counts each message once, by its latest outcome; it is complete when every message of
 the import has one."""
 
-from shared.errors import FieldProblem
+from shared.core.errors import FieldProblem
+from shared.imports.models import ImportStatus, MessageRef, Outcome, OutcomeKind
 from shared.imports.summaries import summarise
-from shared.models.imports import ImportStatus, MessageRef, Outcome, OutcomeKind
 
 IMPORT = "imp-1"
 

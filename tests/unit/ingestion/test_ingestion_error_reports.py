@@ -1,8 +1,8 @@
 import csv
 import io
 
-from shared.ingestion.error_reports import ErrorReport
-from shared.metering import Rejection
+from shared.metering.error_reports import ErrorReport
+from shared.metering.readings import Rejection
 
 
 def test_a_report_names_the_file_line_the_reason_and_the_row_as_read() -> None:

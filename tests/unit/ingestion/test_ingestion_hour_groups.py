@@ -1,8 +1,9 @@
 import random
 from datetime import UTC, datetime
 
-from shared.ingestion.hour_groups import HourValues, SupplyPointMonth, SupplyPointMonths
-from shared.metering import MADRID, Quality, Reading, Source
+from shared.metering.hour_groups import HourValues, SupplyPointMonth, SupplyPointMonths
+from shared.metering.hour_labels import MADRID
+from shared.metering.readings import Quality, Reading, Source
 
 MARCH_31_23H = int(datetime(2024, 3, 31, 21, tzinfo=UTC).timestamp())  # 23:00 local, the month's last hour
 

@@ -1,4 +1,4 @@
-from shared.ingestion import layout
+from shared.metering import layout
 
 KEY = "raw/conn-1/out/F5D_0021_0762_20240403.0.bz2@4446-1712131200"
 

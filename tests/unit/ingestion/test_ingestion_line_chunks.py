@@ -3,7 +3,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.ingestion.line_chunks import LineChunk, split_lines
+from shared.metering.line_chunks import LineChunk, split_lines
 
 
 def cut(data: bytes, lines_per_chunk: int, read_size: int | None = None) -> list[tuple[LineChunk, bytes]]:

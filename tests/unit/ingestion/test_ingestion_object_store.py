@@ -4,8 +4,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ResponseStreamingError
 
-from shared.integrations.object_store import ObjectChangedError, ObjectReadError, ObjectStore
-from shared.metering import open_text
+from shared.core.clients.object_store import ObjectChangedError, ObjectReadError, ObjectStore
+from shared.metering.decompression import open_text
 
 
 class BrokenBody:

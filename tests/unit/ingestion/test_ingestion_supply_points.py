@@ -1,6 +1,6 @@
 import io
 
-from shared.ingestion.supply_points import count_distinct, sorted_list
+from shared.metering.supply_point_counts import count_distinct, sorted_list
 
 
 def test_supply_points_seen_by_several_chunks_count_once() -> None:

@@ -5,7 +5,8 @@ import zipfile
 import pytest
 from metering_samples import OneWayStream, compress
 
-from shared.metering import MeteringFileError, open_text
+from shared.metering.decompression import open_text
+from shared.metering.errors import MeteringFileError
 
 TEXT = "".join(f"ES0021000012345678LB0F;2024/04/01 {hour:02d}:00;1;{hour};0;;;;;1;1;FE/24€;\n" for hour in range(1, 24))
 DATA = TEXT.encode("iso-8859-15")

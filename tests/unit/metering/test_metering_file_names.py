@@ -2,7 +2,9 @@ from datetime import date
 
 import pytest
 
-from shared.metering import InvalidFileNameError, MeteringFileError, MeteringFileName, Source, parse_file_name
+from shared.metering.errors import InvalidFileNameError, MeteringFileError
+from shared.metering.file_names import MeteringFileName, parse_file_name
+from shared.metering.readings import Source
 
 
 @pytest.mark.parametrize(

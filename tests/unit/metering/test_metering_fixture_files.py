@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from metering_samples import OneWayStream, compress
 
-from shared.metering import Quality, Reading, Rejection, Source, read_metering_file
+from shared.metering.parser import read_metering_file
+from shared.metering.readings import Quality, Reading, Rejection, Source
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "metering"
 

@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from metering_samples import day_hours
 
-from shared.metering import RowError, hour_start_utc
+from shared.metering.errors import RowError
+from shared.metering.hour_labels import hour_start_utc
 
 CANARY = ZoneInfo("Atlantic/Canary")
 

@@ -7,7 +7,9 @@ import pytest
 from metering_samples import compress, day_hours, f5d_row, file_bytes, make_cups, p5d_row, wrong_letters
 
 import shared.metering.parser as parser_module
-from shared.metering import InvalidFileNameError, Quality, Reading, Rejection, Source, read_metering_file
+from shared.metering.errors import InvalidFileNameError
+from shared.metering.parser import read_metering_file
+from shared.metering.readings import Quality, Reading, Rejection, Source
 
 F5D_NAME = "F5D_0021_0762_20240403.0"
 P5D_NAME = "P5D_0021_0762_20240403.0"

@@ -1,4 +1,4 @@
-from shared.metering import Source, source_rank
+from shared.metering.readings import Source, source_rank
 
 
 def test_rf5d_beats_f5d_beats_p5d_beats_datadis() -> None:

@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pydantic import ValidationError
 
-from shared.models.distributor_connections import Authentication, ConnectionPut
+from shared.metering.models import Authentication, ConnectionPut
 
 KEY = ed25519.Ed25519PrivateKey.generate()
 PRIVATE_KEY = KEY.private_bytes(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from shared.integrations.raw_files import RawFileStore
+from shared.metering.clients.raw_files import RawFileStore
 
 PART = 1000
 

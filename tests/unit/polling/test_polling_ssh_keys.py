@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from shared.ssh_keys import parse_host_key, private_key_type
+from shared.metering.ssh_keys import parse_host_key, private_key_type
 
 
 def openssh_private(key: Any, encryption: Any = None) -> str:

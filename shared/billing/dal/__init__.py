@@ -1,0 +1,1 @@
+"""The BillingDocuments table and the BillingKeys items that serialise writes to it."""

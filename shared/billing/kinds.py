@@ -1,0 +1,27 @@
+"""The four house resources: one storage mechanism, each with its own path, energy and models."""
+
+from dataclasses import dataclass
+
+from shared.billing.models.contracts import ElectricityContract, ElectricityContractBody, GasContract, GasContractBody
+from shared.billing.models.documents import StoredDocument
+from shared.billing.models.invoices import ElectricityInvoice, ElectricityInvoiceBody, GasInvoice, GasInvoiceBody
+from shared.core.models import RequestBody
+from shared.supply_points.cups import Energy
+
+
+@dataclass(frozen=True)
+class BillingKind[BodyT: RequestBody, DocumentT: StoredDocument]:
+    segment: str  # in the path (/houses/{house_id}/<segment>) and in the storage partition
+    energy: Energy
+    body: type[BodyT]
+    document: type[DocumentT]
+
+
+ELECTRICITY_CONTRACTS = BillingKind(
+    "electricity-contracts", Energy.ELECTRICITY, ElectricityContractBody, ElectricityContract
+)
+GAS_CONTRACTS = BillingKind("gas-contracts", Energy.GAS, GasContractBody, GasContract)
+ELECTRICITY_INVOICES = BillingKind(
+    "electricity-invoices", Energy.ELECTRICITY, ElectricityInvoiceBody, ElectricityInvoice
+)
+GAS_INVOICES = BillingKind("gas-invoices", Energy.GAS, GasInvoiceBody, GasInvoice)

@@ -1,0 +1,1 @@
+"""AWS clients that several features use: the EventBridge bus and an S3 bucket."""

@@ -1,0 +1,31 @@
+"""Unique values (a user's email or NIF, a house's address) as items claimed inside the transaction that
+writes their owner, so two racing requests can never both succeed."""
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from shared.core.settings import env
+
+
+class UniqueKeyRecord(Model):
+    class Meta:
+        table_name = env("UNIQUE_KEYS_TABLE")
+
+    key = UnicodeAttribute(hash_key=True)
+    owner_id = UnicodeAttribute()
+
+
+def claim(transaction: TransactWrite, key: str, owner_id: str) -> None:
+    transaction.save(UniqueKeyRecord(key, owner_id=owner_id), condition=UniqueKeyRecord.key.does_not_exist())
+
+
+def release(transaction: TransactWrite, key: str, owner_id: str) -> None:
+    transaction.delete(UniqueKeyRecord(key), condition=UniqueKeyRecord.owner_id == owner_id)
+
+
+def owner_of(key: str) -> str | None:
+    try:
+        return str(UniqueKeyRecord.get(key, consistent_read=True).owner_id)
+    except UniqueKeyRecord.DoesNotExist:
+        return None

@@ -1,2 +1,0 @@
-"""Storage of a house's contracts and invoices (BillingDocuments) and of the items that serialise their
-writes (BillingKeys)."""

@@ -1,0 +1,1 @@
+"""Houses: a user's dwellings, town halls, shops; one per user and address."""

@@ -1,0 +1,38 @@
+"""Who may use the imports API: operators, and billing systems' machine clients (a client-credentials access
+token carrying the imports/write scope). A machine client sees only the imports it created; anyone else is
+refused (403)."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shared.core.auth import caller_from_claims
+from shared.core.errors import ForbiddenError
+
+IMPORTS_WRITE_SCOPE = "imports/write"
+
+
+@dataclass(frozen=True)
+class ImportsCaller:
+    principal: str  # what an import records as its creator: "user:<sub>" or "client:<app client id>"
+    is_operator: bool
+    is_machine_client: bool
+
+    def require_importer(self) -> None:
+        if not (self.is_operator or self.is_machine_client):
+            raise ForbiddenError(f"only operators and billing systems (scope {IMPORTS_WRITE_SCOPE}) may do this")
+
+    def may_see(self, created_by: str) -> bool:
+        return self.is_operator or created_by == self.principal
+
+
+def imports_caller(claims: Mapping[str, Any], scopes: Sequence[str] | None) -> ImportsCaller:
+    """From the claims and scopes API Gateway's JWT authorizer passes (scopes: those of an access token)."""
+    caller = caller_from_claims(claims)
+    client_id = claims.get("client_id")
+    machine = bool(client_id) and claims.get("token_use") == "access" and IMPORTS_WRITE_SCOPE in (scopes or ())
+    return ImportsCaller(
+        principal=f"client:{client_id}" if machine else f"user:{caller.sub}",
+        is_operator=caller.is_operator,
+        is_machine_client=machine,
+    )

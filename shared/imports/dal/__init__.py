@@ -1,0 +1,1 @@
+"""The Imports and UnmatchedImports tables."""

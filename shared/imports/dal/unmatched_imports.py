@@ -1,0 +1,112 @@
+"""The UnmatchedImports table: messages whose CUPS no house held when they arrived, kept per supply point
+until a house links it, and a marker per supply point that has some waiting (read with the houses of each
+batch, so that a later message for the supply point takes them up even if the link's event was lost)."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.settings import env
+from shared.imports.dal.imports import OutcomeRecord, outcome_record
+from shared.imports.models import MessageRef, Outcome, OutcomeKind, ReceivedMessage
+from shared.supply_points.dal.holders import SupplyPoint
+
+_MESSAGE_ENTRY = "message#"
+_WAITING_ENTRY = "waiting"
+
+
+class HeldMessageRecord(Model):
+    class Meta:
+        table_name = env("UNMATCHED_IMPORTS_TABLE")
+
+    supply_point = UnicodeAttribute(hash_key=True)  # "<energy>#<supply point>"
+    entry = UnicodeAttribute(range_key=True)  # "message#<import id>#<place>"
+    import_id = UnicodeAttribute()
+    position = NumberAttribute(null=True)
+    sqs_message_id = UnicodeAttribute(null=True)
+    body = UnicodeAttribute()  # the message as received
+    held_at = UnicodeAttribute()
+
+
+class WaitingMarkerRecord(Model):
+    class Meta:
+        table_name = env("UNMATCHED_IMPORTS_TABLE")
+
+    supply_point = UnicodeAttribute(hash_key=True)
+    entry = UnicodeAttribute(range_key=True)  # "waiting"
+
+
+def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) -> bool:
+    """Keep the message for the supply point and count it unmatched, in one transaction; False (nothing
+    written) when the message already has another outcome (it was stored, then delivered again)."""
+    partition = _partition(supply_point)
+    ref = message.ref
+    held = HeldMessageRecord(
+        partition,
+        _MESSAGE_ENTRY + ref.key,
+        import_id=ref.import_id,
+        position=ref.position,
+        sqs_message_id=ref.sqs_message_id,
+        body=message.body,
+        held_at=datetime.now(UTC).isoformat(),
+    )
+    unsettled = OutcomeRecord.outcome.does_not_exist() | (OutcomeRecord.outcome == OutcomeKind.UNMATCHED.value)
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.save(held)
+        transaction.save(WaitingMarkerRecord(partition, _WAITING_ENTRY))
+        transaction.save(outcome_record(ref, outcome), condition=unsettled)
+
+    try:
+        write_transaction(write)
+    except ConditionFailedError:
+        return False
+    return True
+
+
+def held_messages(supply_point: SupplyPoint) -> list[ReceivedMessage]:
+    records = HeldMessageRecord.query(
+        _partition(supply_point), HeldMessageRecord.entry.startswith(_MESSAGE_ENTRY), consistent_read=True
+    )
+    return [
+        ReceivedMessage(
+            record.body,
+            MessageRef(
+                record.import_id,
+                position=None if record.position is None else int(record.position),
+                sqs_message_id=record.sqs_message_id,
+            ),
+        )
+        for record in records
+    ]
+
+
+def forget(supply_point: SupplyPoint, held: Iterable[MessageRef]) -> None:
+    """Drop held messages that have an outcome now."""
+    with HeldMessageRecord.batch_write() as batch:
+        for ref in held:
+            batch.delete(HeldMessageRecord(_partition(supply_point), _MESSAGE_ENTRY + ref.key))
+
+
+def waiting(supply_points: Iterable[SupplyPoint]) -> set[SupplyPoint]:
+    """Those of the supply points that have messages waiting for them."""
+    by_partition = {_partition(supply_point): supply_point for supply_point in supply_points}
+    if not by_partition:
+        return set()
+    markers = WaitingMarkerRecord.batch_get(
+        [(partition, _WAITING_ENTRY) for partition in by_partition], consistent_read=True
+    )
+    return {by_partition[marker.supply_point] for marker in markers}
+
+
+def stop_waiting(supply_point: SupplyPoint) -> None:
+    WaitingMarkerRecord(_partition(supply_point), _WAITING_ENTRY).delete()
+
+
+def _partition(supply_point: SupplyPoint) -> str:
+    energy, key = supply_point
+    return f"{energy.value}#{key}"

@@ -1,0 +1,1 @@
+"""Submitting imports, importing queued messages, taking up held ones, reporting."""

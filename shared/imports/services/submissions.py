@@ -1,0 +1,30 @@
+"""POST /imports: the messages are queued as they are, each tagged with the import and its position, and then
+the import is recorded; each message is judged when it is taken off the queue, like any other."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+from shared.core.errors import FieldProblem, InvalidInputError
+from shared.imports.callers import ImportsCaller
+from shared.imports.clients.import_queue import MAX_MESSAGE_BYTES, ImportQueue, MessagesTooLargeError
+from shared.imports.dal import imports
+from shared.imports.models import ImportReceipt, ImportSubmission
+
+
+def submit_import(caller: ImportsCaller, submission: ImportSubmission, queue: ImportQueue) -> ImportReceipt:
+    caller.require_importer()
+    bodies = [json.dumps(message, ensure_ascii=False, separators=(",", ":")) for message in submission.root]
+    import_id = str(uuid.uuid4())
+    try:
+        queue.send(import_id, bodies)
+    except MessagesTooLargeError as too_large:
+        message = f"a message may have at most {MAX_MESSAGE_BYTES // 1024} KiB"
+        raise InvalidInputError(
+            message, problems=[FieldProblem(str(position), message) for position in too_large.positions]
+        ) from None
+    # Recorded once every message is queued: an import that exists always gets to `completed`.
+    imports.save_import(
+        import_id, received=len(bodies), created_by=caller.principal, created_at=datetime.now(UTC).isoformat()
+    )
+    return ImportReceipt(import_id=import_id)

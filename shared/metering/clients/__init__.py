@@ -1,0 +1,2 @@
+"""The pipeline's outside systems: distributors' SFTP servers, the files bucket, the chunk queue, the
+connections' secrets."""

@@ -1,0 +1,1 @@
+"""The Metering, MeteringFiles and DistributorConnections tables."""

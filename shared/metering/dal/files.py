@@ -1,0 +1,293 @@
+"""The MeteringFiles table: every distributor file copied to the raw/ prefix and the outcome of parsing it.
+
+The poller writes the item when it copies a file (status `copied`); the parse pipeline moves it to `parsed`,
+`partially_parsed` (some rows rejected) or `failed`, with its counts and where the error report is.
+
+What the poller reads and writes in the MeteringFiles table: which copies exist, and a new copy's record.
+
+A record is written only if its object key has none yet, so two overlapping polls record a file once.
+
+A metering file's parse as state on its MeteringFiles item, right however often SQS redelivers.
+
+- The split points the item at one content of the object (its file id) and records how many chunks it cut.
+- Each chunk is counted once: a marker item (conditional put) and the item's counters (ADD) in one transaction.
+- When every chunk is counted, one conditional update settles the status, whichever function gets there first.
+- The outcome is announced by the function that claims it; a claim older than a function's run time is
+  abandoned (that function died) and can be taken over."""
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from shared.core.dynamodb.pages import PageRequest, read_page
+from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.settings import env
+from shared.metering.models import ConnectionFile
+
+
+class FileStatus(StrEnum):
+    COPIED = "copied"
+    PARSED = "parsed"
+    PARTIALLY_PARSED = "partially_parsed"
+    FAILED = "failed"
+
+
+class FilesByConnectionIndex(GlobalSecondaryIndex["MeteringFileRecord"]):
+    class Meta:
+        index_name = "by_connection"
+        projection = AllProjection()
+
+    connection_id = UnicodeAttribute(hash_key=True)
+    copied_at = UnicodeAttribute(range_key=True)
+
+
+class MeteringFileRecord(Model):
+    class Meta:
+        table_name = env("METERING_FILES_TABLE")
+
+    object_key = UnicodeAttribute(hash_key=True)  # raw/<connection id>/<remote path>@<size>-<mtime>
+    connection_id = UnicodeAttribute()
+    remote_path = UnicodeAttribute()
+    name = UnicodeAttribute()  # the remote file name, which says its kind, distributor and version
+    size = NumberAttribute()
+    remote_mtime = NumberAttribute()
+    copied_at = UnicodeAttribute()
+    status = UnicodeAttribute(default=FileStatus.COPIED.value)
+    chunks_total = NumberAttribute(null=True)
+    chunks_done = NumberAttribute(default=0)
+    rows_stored = NumberAttribute(default=0)
+    rows_rejected = NumberAttribute(default=0)
+    error = UnicodeAttribute(null=True)  # why the whole file failed (unreadable, unknown name...)
+    error_report_key = UnicodeAttribute(null=True)  # reports/<...>: rejected rows with line and reason
+    # The parse pipeline's own bookkeeping (shared/dal/metering_file_outcomes.py):
+    file_id = UnicodeAttribute(null=True)  # the content being parsed (object key + ETag); other chunks don't count
+    supply_points = NumberAttribute(null=True)  # distinct supply points stored, once parsed
+    outcome_event_claimed_at = UnicodeAttribute(null=True)  # when a function set out to announce the outcome
+    outcome_event_sent_at = UnicodeAttribute(null=True)
+    by_connection = FilesByConnectionIndex()
+
+
+def recorded_keys(object_keys: Collection[str]) -> set[str]:
+    """Those of `object_keys` that already have a record."""
+    if not object_keys:
+        return set()
+    found = MeteringFileRecord.batch_get(
+        object_keys, consistent_read=True, attributes_to_get=[MeteringFileRecord.object_key.attr_name]
+    )
+    return {record.object_key for record in found}
+
+
+def record_copy(
+    *, object_key: str, connection_id: str, remote_path: str, name: str, size: int, mtime: int, copied_at: datetime
+) -> bool:
+    """Record a copied file; False if it was already recorded (by an overlapping poll)."""
+    record = MeteringFileRecord(
+        object_key,
+        connection_id=connection_id,
+        remote_path=remote_path,
+        name=name,
+        size=size,
+        remote_mtime=mtime,
+        copied_at=copied_at.isoformat(),
+        status=FileStatus.COPIED.value,
+    )
+    try:
+        record.save(condition=MeteringFileRecord.object_key.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def connection_files(connection_id: str, page: PageRequest) -> tuple[list[ConnectionFile], str | None]:
+    """The files copied from a connection, newest first."""
+    records, cursor = read_page(
+        lambda limit, start: MeteringFileRecord.by_connection.query(
+            connection_id, scan_index_forward=False, limit=limit, last_evaluated_key=start
+        ),
+        page,
+        lambda record: {
+            "object_key": {"S": record.object_key},
+            "connection_id": {"S": record.connection_id},
+            "copied_at": {"S": record.copied_at},
+        },
+    )
+    return [_connection_file(record) for record in records], cursor
+
+
+def _connection_file(record: MeteringFileRecord) -> ConnectionFile:
+    return ConnectionFile(
+        name=record.name,
+        remote_path=record.remote_path,
+        size=int(record.size),
+        copied_at=datetime.fromisoformat(record.copied_at),
+        object_key=record.object_key,
+        status=record.status,
+        rows_stored=int(record.rows_stored),
+        rows_rejected=int(record.rows_rejected),
+        error=record.error,
+        error_report=record.error_report_key,
+    )
+
+
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+_MARKER_PREFIX = "counted-chunk#"  # object keys start with raw/: markers never meet a file's item
+
+
+class FileRecordMissingError(LookupError):
+    """The object has no MeteringFiles item (the poller writes it when it copies the file)."""
+
+
+class FileReplacedError(Exception):
+    """The item follows another content of the object now: what was asked is stale."""
+
+
+class CountedChunk(Model):
+    """Marks one chunk of one content as counted; lives in the files table under a key of its own."""
+
+    class Meta:
+        table_name = env("METERING_FILES_TABLE")
+
+    object_key = UnicodeAttribute(hash_key=True)  # counted-chunk#<file id>#<chunk>
+    rows_stored = NumberAttribute()
+    rows_rejected = NumberAttribute()
+
+
+def file_record(object_key: str) -> MeteringFileRecord:
+    try:
+        return MeteringFileRecord.get(object_key, consistent_read=True)
+    except DoesNotExist:
+        raise FileRecordMissingError(f"no MeteringFiles item for {object_key}") from None
+
+
+def is_settled(record: MeteringFileRecord, file_id: str) -> bool:
+    return record.file_id == file_id and record.status != FileStatus.COPIED
+
+
+def follow_content(record: MeteringFileRecord, file_id: str) -> None:
+    """Point the item at this content with its counts started afresh; nothing if it already follows it."""
+    if record.file_id == file_id:
+        return
+    item = MeteringFileRecord
+    unchanged = item.file_id.does_not_exist() if record.file_id is None else item.file_id == record.file_id
+    record.update(
+        actions=[
+            item.file_id.set(file_id),
+            item.status.set(FileStatus.COPIED.value),
+            item.chunks_done.set(0),
+            item.rows_stored.set(0),
+            item.rows_rejected.set(0),
+            item.chunks_total.remove(),
+            item.error.remove(),
+            item.error_report_key.remove(),
+            item.supply_points.remove(),
+            item.outcome_event_claimed_at.remove(),
+            item.outcome_event_sent_at.remove(),
+        ],
+        condition=unchanged,
+    )
+
+
+def record_chunks_total(object_key: str, file_id: str, chunks_total: int) -> None:
+    _update_content(object_key, file_id, [MeteringFileRecord.chunks_total.set(chunks_total)])
+
+
+def fail(object_key: str, file_id: str, error: str) -> None:
+    item = MeteringFileRecord
+    _update_content(object_key, file_id, [item.status.set(FileStatus.FAILED.value), item.error.set(error)])
+
+
+def chunk_counted(file_id: str, chunk: int) -> bool:
+    try:
+        CountedChunk.get(_marker_key(file_id, chunk))
+    except DoesNotExist:
+        return False
+    return True
+
+
+def count_chunk(object_key: str, file_id: str, chunk: int, rows_stored: int, rows_rejected: int) -> bool:
+    """Add the chunk's rows to the file's counts unless it was counted already (then False)."""
+    item = MeteringFileRecord
+    marker = CountedChunk(_marker_key(file_id, chunk), rows_stored=rows_stored, rows_rejected=rows_rejected)
+
+    def count(transaction: TransactWrite) -> None:
+        transaction.save(marker, condition=CountedChunk.object_key.does_not_exist())
+        transaction.update(
+            MeteringFileRecord(object_key),
+            actions=[item.chunks_done.add(1), item.rows_stored.add(rows_stored), item.rows_rejected.add(rows_rejected)],
+            condition=item.file_id == file_id,
+        )
+
+    try:
+        write_transaction(count)
+    except ConditionFailedError as failed:
+        if failed.index == 0:  # the marker's put: conditions are reported puts first, then updates
+            return False
+        raise FileReplacedError(f"{object_key} no longer follows content {file_id}") from failed
+    return True
+
+
+def settle_if_complete(record: MeteringFileRecord, supply_points: int, report_prefix: str) -> bool:
+    """Set the final status of a file whose chunks are all counted (`record` read after that); False when
+    another function settled it first."""
+    item = MeteringFileRecord
+    actions: list[Action] = [item.status.set(_final_status(record).value), item.supply_points.set(supply_points)]
+    if record.rows_rejected:
+        actions.append(item.error_report_key.set(report_prefix))
+    if not record.rows_stored and record.rows_rejected:
+        actions.append(item.error.set("every row was rejected (see the error report)"))
+    complete = (
+        (item.status == FileStatus.COPIED.value)
+        & (item.file_id == record.file_id)
+        & (item.chunks_done == record.chunks_total)
+    )
+    return _update_if(record, actions, complete)
+
+
+def claim_outcome_event(record: MeteringFileRecord, now: datetime, abandoned_after: timedelta) -> bool:
+    """True for the one function that is to announce the settled outcome now."""
+    item = MeteringFileRecord
+    unclaimed = item.outcome_event_claimed_at.does_not_exist() | (
+        item.outcome_event_claimed_at < (now - abandoned_after).isoformat()
+    )
+    condition = item.outcome_event_sent_at.does_not_exist() & (item.file_id == record.file_id) & unclaimed
+    return _update_if(record, [item.outcome_event_claimed_at.set(now.isoformat())], condition)
+
+
+def mark_outcome_event_sent(record: MeteringFileRecord, now: datetime) -> None:
+    record.update(actions=[MeteringFileRecord.outcome_event_sent_at.set(now.isoformat())])
+
+
+def _marker_key(file_id: str, chunk: int) -> str:
+    return f"{_MARKER_PREFIX}{file_id}#{chunk:06d}"
+
+
+def _final_status(record: MeteringFileRecord) -> FileStatus:
+    if not record.rows_rejected:
+        return FileStatus.PARSED
+    return FileStatus.PARTIALLY_PARSED if record.rows_stored else FileStatus.FAILED
+
+
+def _update_content(object_key: str, file_id: str, actions: Sequence[Action]) -> None:
+    """Update the item while it follows `file_id`; FileReplacedError otherwise."""
+    if not _update_if(MeteringFileRecord(object_key), actions, MeteringFileRecord.file_id == file_id):
+        raise FileReplacedError(f"{object_key} no longer follows content {file_id}")
+
+
+def _update_if(record: MeteringFileRecord, actions: Sequence[Action], condition: Condition) -> bool:
+    try:
+        record.update(actions=list(actions), condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code == _CONDITION_FAILED:
+            return False
+        raise
+    return True

@@ -1,0 +1,196 @@
+"""Distributor SFTP connections as operators register them, and the files the poller copied from them.
+
+The SQS records the pipeline's two functions receive, as Powertools parser models (a record that does not
+fit fails alone, and SQS retries it, then dead-letters it)."""
+
+import ipaddress
+import posixpath
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel, SqsRecordModel
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Json,
+    ModelWrapValidatorHandler,
+    PositiveInt,
+    SecretStr,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from shared.core.models import RequestBody, Timestamp, matching
+from shared.metering.ssh_keys import parse_host_key, private_key_type
+
+# The distributors' curve files, whatever compression suffix they come with (F5D_0021_0762_20240403.0.bz2).
+DEFAULT_PATTERNS = ("F5D_*", "RF5D_*", "P5D_*")
+_CREDENTIALS = ("private_key", "password")
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+
+
+class Authentication(StrEnum):
+    PRIVATE_KEY = "private_key"
+    PASSWORD = "password"
+
+
+def _host(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if not _HOST_NAME.fullmatch(value):
+        raise ValueError("must be a host name such as sftp.distributor.es, or an IP address")
+    return value.lower()
+
+
+def _absolute_dir(value: str) -> str:
+    if not value.startswith("/") or "\x00" in value or ".." in value.split("/"):
+        raise ValueError("must be an absolute directory path such as /outbox, without '..'")
+    return posixpath.normpath(value)
+
+
+def _host_key(value: str) -> str:
+    return str(parse_host_key(value))
+
+
+def _private_key(value: SecretStr) -> SecretStr:
+    private_key_type(value.get_secret_value())
+    return value
+
+
+ConnectionId = Annotated[
+    str,
+    matching(
+        r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", "must be 1-64 letters, digits, '-' or '_', starting with a letter or digit"
+    ),
+]
+Host = Annotated[str, StringConstraints(min_length=1, max_length=253), AfterValidator(_host)]
+RemoteDir = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_absolute_dir)]
+FilePattern = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    matching(r"[^/\x00]+", "must be a file name pattern such as F5D_* (no '/')"),
+]
+
+
+class ConnectionPut(RequestBody):
+    """How the poller reaches one distributor's SFTP server. Exactly one of private_key and password."""
+
+    # Secrets must not reach a log through the text of a validation error.
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+    distributor_code: Annotated[
+        str, matching(r"[0-9]{4}", "must be the 4-digit distributor code"), Field(examples=["0021"])
+    ]
+    host: Host
+    port: int = Field(default=22, ge=1, le=65535)
+    username: Annotated[
+        str, StringConstraints(min_length=1, max_length=100), matching(r"\S+", "must not contain spaces")
+    ]
+    private_key: Annotated[SecretStr, AfterValidator(_private_key)] | None = Field(
+        default=None, description="OpenSSH-format Ed25519, ECDSA or RSA private key without passphrase; never returned"
+    )
+    password: Annotated[SecretStr, StringConstraints(min_length=1, max_length=1024)] | None = Field(
+        default=None, description="Never returned"
+    )
+    host_key: Annotated[str, StringConstraints(max_length=16384), AfterValidator(_host_key)] = Field(
+        description="The server's public host key as a known_hosts line; the poller connects only if it matches",
+        examples=["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI..."],
+    )
+    remote_dirs: list[RemoteDir] = Field(min_length=1, max_length=50, examples=[["/outbox"]])
+    patterns: list[FilePattern] = Field(
+        default=list(DEFAULT_PATTERNS), min_length=1, max_length=50, description="File name globs to copy"
+    )
+    enabled: bool = True
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _exactly_one_credential(cls, data: Any, handler: ModelWrapValidatorHandler["ConnectionPut"]) -> "ConnectionPut":
+        # A model-level error would be reported against 'body'; this one names both fields, next to any
+        # errors the fields themselves have.
+        errors: list[Any] = []
+        model = None
+        try:
+            model = handler(data)
+        except ValidationError as invalid:
+            errors = list(invalid.errors())
+        given = [name for name in _CREDENTIALS if isinstance(data, dict) and data.get(name) is not None]
+        if isinstance(data, dict) and len(given) != 1:
+            message = "give exactly one of private_key or password"
+            errors += [
+                InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(name,), input=None)
+                for name in _CREDENTIALS
+            ]
+        if errors or model is None:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return model
+
+    @property
+    def authentication(self) -> Authentication:
+        return Authentication.PRIVATE_KEY if self.private_key is not None else Authentication.PASSWORD
+
+
+class LastPoll(BaseModel):
+    at: Timestamp
+    files_copied: int
+    error: str | None = Field(description="Why the last poll failed, or what it could not do; null when all went well")
+
+
+class DistributorConnection(BaseModel):
+    id: str
+    distributor_code: str
+    host: str
+    port: int
+    username: str
+    authentication: Authentication = Field(description="Which secret the poller signs in with (never returned)")
+    host_key: str
+    remote_dirs: list[str]
+    patterns: list[str]
+    enabled: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+    last_poll: LastPoll | None = Field(description="null until the poller has tried this connection")
+
+
+class ConnectionFile(BaseModel):
+    name: str
+    remote_path: str
+    size: int
+    copied_at: Timestamp
+    object_key: str = Field(description="Where the copy is in the metering files bucket")
+    status: str = Field(description="copied, parsed, partially_parsed or failed", examples=["copied"])
+    rows_stored: int
+    rows_rejected: int
+    error: str | None = Field(description="Why the whole file failed, when it did")
+    error_report: str | None = Field(description="Object key of the report of rejected rows, when there is one")
+
+
+class NewFileRecord(SqsRecordModel):
+    """S3 "Object Created" under raw/, through the EventBridge rule (keys arrive as is, not URL-encoded)."""
+
+    body: Json[S3EventNotificationEventBridgeModel]
+
+
+class ChunkMessage(BaseModel):
+    """One chunk of a split file, to be parsed and stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    object_key: str  # the raw/ object, which keys the file's record
+    file_id: str
+    file_name: str  # the distributor's name, which tells the kind and the version
+    chunk: PositiveInt
+    chunks_total: PositiveInt
+    first_line: PositiveInt  # line number in the file of the chunk's first line
+
+
+class ChunkRecord(SqsRecordModel):
+    body: Json[ChunkMessage]

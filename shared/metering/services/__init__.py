@@ -1,0 +1,1 @@
+"""The pipeline's use cases: registering connections, polling, splitting a file, ingesting a chunk."""

@@ -1,0 +1,134 @@
+"""One chunk of a split file -> its hourly readings stored, its rejected rows reported, counted once; the
+chunk that completes the file settles its status and announces it.
+
+Every step may run again (SQS delivers at least once, and retries what raised): the items, report and
+supply-point list are written under the same keys with the same content, the counts move once per chunk
+(metering_file_outcomes), and the outcome event goes out once unless the function announcing it dies.
+"""
+
+import shutil
+import tempfile
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
+
+from shared.core.clients.domain_events import DomainEvents
+from shared.core.clients.object_store import ObjectStore
+from shared.core.observability import logger
+from shared.metering import layout
+from shared.metering import supply_point_counts as supply_points
+from shared.metering.dal import files as outcomes
+from shared.metering.dal import readings as metering
+from shared.metering.dal.files import FileStatus, MeteringFileRecord
+from shared.metering.error_reports import ErrorReport
+from shared.metering.file_names import parse_file_name
+from shared.metering.hour_groups import SupplyPointMonths
+from shared.metering.models import ChunkMessage
+from shared.metering.parser import read_metering_file
+
+EVENT_SOURCE = "house-energy.metering"
+FILE_INGESTED = "MeteringFileIngested"
+# A claim to announce the outcome older than the ingest function's Timeout belongs to a function that died.
+_ANNOUNCER_ABANDONED_AFTER = timedelta(seconds=300)
+
+
+class ChunkIngestion:
+    def __init__(self, objects: ObjectStore, events: DomainEvents) -> None:
+        self._objects = objects
+        self._events = events
+
+    def ingest(self, chunk: ChunkMessage) -> None:
+        try:
+            self._store_once(chunk)
+        except outcomes.FileReplacedError:
+            logger.info("the file was copied again with another content: stale chunk dropped", extra=_log(chunk))
+            return
+        self._settle(chunk)
+
+    def _store_once(self, chunk: ChunkMessage) -> None:
+        record = outcomes.file_record(chunk.object_key)
+        if record.file_id != chunk.file_id:
+            raise outcomes.FileReplacedError(f"{chunk.object_key} no longer follows content {chunk.file_id}")
+        if outcomes.chunk_counted(chunk.file_id, chunk.chunk):
+            return
+        stored, rejected = self._store(chunk, record.copied_at)
+        counted = outcomes.count_chunk(chunk.object_key, chunk.file_id, chunk.chunk, stored, rejected)
+        logger.info(
+            "chunk stored" if counted else "chunk stored again: a duplicate delivery counted it first",
+            extra=_log(chunk) | {"rows_stored": stored, "rows_rejected": rejected},
+        )
+
+    def _store(self, chunk: ChunkMessage, delivered_at: str) -> tuple[int, int]:
+        """Store the chunk's readings, its error report and its supply points; (rows stored, rows rejected)."""
+        name = parse_file_name(chunk.file_name)
+        file = metering.MeteringFileVersion(
+            source=name.kind,
+            generated_on=name.generated_on.strftime("%Y%m%d"),
+            version=name.version or 0,  # the zipped P5D names carry no version
+            file_id=chunk.file_id,
+            delivered_at=delivered_at,
+        )
+        months = SupplyPointMonths(metering.month_of)
+        with ErrorReport(chunk.first_line) as report:
+            with self._objects.reading(layout.chunk_key(chunk.file_id, chunk.chunk)) as lines:
+                for reading in read_metering_file(chunk.file_name, lines, on_reject=report.add):
+                    months.add(reading)
+            metering.save_records(
+                metering.metering_record(
+                    group.supply_point, group.month, file, chunk.chunk, metering.pack_hours(group.hours)
+                )
+                for group in months.groups()
+            )
+            if report.rows:
+                self._objects.put(
+                    layout.report_key(chunk.file_id, chunk.chunk), report.contents(), content_type="text/csv"
+                )
+        self._objects.put(
+            layout.supply_points_key(chunk.file_id, chunk.chunk),
+            supply_points.sorted_list(months.supply_points()),
+            content_type="text/plain",
+        )
+        return months.readings, report.rows
+
+    def _settle(self, chunk: ChunkMessage) -> None:
+        record = outcomes.file_record(chunk.object_key)
+        if record.status == FileStatus.COPIED and record.chunks_done == record.chunks_total:
+            count = self._count_supply_points(chunk.file_id, chunk.chunks_total)
+            if outcomes.settle_if_complete(record, count, layout.report_prefix(chunk.file_id)):
+                logger.info("file settled", extra=_log(chunk) | {"status": record.status})
+        if record.status != FileStatus.COPIED and record.outcome_event_sent_at is None:
+            self._announce(record)
+
+    def _count_supply_points(self, file_id: str, chunks_total: int) -> int:
+        """Distinct supply points over every chunk's list, the lists downloaded to disk (constant memory)."""
+        with ExitStack() as downloads:
+            lists: list[BinaryIO] = []
+            for number in range(1, chunks_total + 1):
+                local = downloads.enter_context(tempfile.TemporaryFile())
+                with self._objects.reading(layout.supply_points_key(file_id, number)) as body:
+                    shutil.copyfileobj(body, local)
+                local.seek(0)
+                lists.append(local)
+            return supply_points.count_distinct(lists)
+
+    def _announce(self, record: MeteringFileRecord) -> None:
+        if not outcomes.claim_outcome_event(record, datetime.now(UTC), _ANNOUNCER_ABANDONED_AFTER):
+            return
+        self._events.publish(
+            FILE_INGESTED,
+            {
+                "object_key": record.object_key,
+                "file_id": record.file_id,
+                "file_name": record.name,
+                "kind": parse_file_name(record.name).kind.value,
+                "status": record.status,
+                "rows_stored": int(record.rows_stored),
+                "rows_rejected": int(record.rows_rejected),
+                "supply_points": int(record.supply_points or 0),
+            },
+        )
+        outcomes.mark_outcome_event_sent(record, datetime.now(UTC))
+
+
+def _log(chunk: ChunkMessage) -> dict[str, object]:
+    return {"object_key": chunk.object_key, "file_id": chunk.file_id, "chunk": chunk.chunk}

@@ -1,0 +1,175 @@
+"""The scheduled poll: copy each enabled distributor connection's new files to the raw/ prefix, once each.
+
+- A file is identified by its path, size and modification time, which make its object key
+  `raw/<connection id>/<remote path>@<size>-<mtime>`: a file re-sent with another size or time is a new copy.
+- Copies are write-once (S3 conditional write) and so are their records (DynamoDB conditional put), so
+  polls that overlap never store or count a file twice; a copy that fails midway leaves nothing behind and
+  the file is copied on the next poll.
+- Connections are independent: whatever goes wrong with one is recorded in its last_poll.error, and the
+  poll moves on to the next. The least recently polled go first, so a backlog cannot starve the others.
+- Time: no connection or file is started when less than `start_margin` of the invocation is left, and a
+  transfer still running when `stop_margin` is reached is abandoned (its upload aborted); what is left is
+  copied on the next poll.
+"""
+
+from collections.abc import Callable, Generator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from fnmatch import fnmatchcase
+
+from shared.core.observability import logger
+from shared.metering.clients import sftp
+from shared.metering.clients.connection_secrets import read_credential
+from shared.metering.clients.raw_files import RawFileStore
+from shared.metering.dal import connections as distributor_connections
+from shared.metering.dal import files as metering_file_copies
+from shared.metering.dal.connections import DistributorConnectionRecord
+from shared.metering.models import LastPoll
+from shared.metering.ssh_keys import parse_host_key
+
+
+class OutOfTimeError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class TimeBudget:
+    remaining_seconds: Callable[[], float]
+    start_margin: float = 60
+    stop_margin: float = 15
+
+    def check_can_start(self) -> None:
+        if self.remaining_seconds() < self.start_margin:
+            raise OutOfTimeError
+
+    def check_can_continue(self) -> None:
+        if self.remaining_seconds() < self.stop_margin:
+            raise OutOfTimeError
+
+
+def object_key(connection_id: str, file: sftp.RemoteFile) -> str:
+    return f"raw/{connection_id}/{file.path.lstrip('/')}@{file.size}-{file.mtime}"
+
+
+def poll_enabled_connections(
+    store: RawFileStore, budget: TimeBudget, timeouts: sftp.Timeouts = sftp.DEFAULT_TIMEOUTS
+) -> dict[str, LastPoll]:
+    """Poll every enabled connection while time allows; the outcome of each one polled, by connection id."""
+    connections = sorted(
+        distributor_connections.enabled_connections(),
+        key=lambda connection: connection.last_poll.at if connection.last_poll else "",
+    )
+    return poll_connections(connections, store, budget, timeouts)
+
+
+def poll_connections(
+    connections: list[DistributorConnectionRecord],
+    store: RawFileStore,
+    budget: TimeBudget,
+    timeouts: sftp.Timeouts = sftp.DEFAULT_TIMEOUTS,
+) -> dict[str, LastPoll]:
+    outcomes: dict[str, LastPoll] = {}
+    for position, connection in enumerate(connections):
+        try:
+            budget.check_can_start()
+        except OutOfTimeError:
+            left = [later.id for later in connections[position:]]
+            logger.warning("out of time: connections left for the next poll", extra={"connections": left})
+            break
+        outcome = ConnectionPoll(connection, store, budget, timeouts).run()
+        distributor_connections.record_poll(connection.id, outcome)
+        outcomes[connection.id] = outcome
+        logger.info(
+            "polled distributor connection",
+            extra={"connection_id": connection.id, "files_copied": outcome.files_copied, "error": outcome.error},
+        )
+    return outcomes
+
+
+class ConnectionPoll:
+    """One poll of one connection: copies what is new, and says how it went."""
+
+    def __init__(
+        self, connection: DistributorConnectionRecord, store: RawFileStore, budget: TimeBudget, timeouts: sftp.Timeouts
+    ) -> None:
+        self._connection = connection
+        self._store = store
+        self._budget = budget
+        self._timeouts = timeouts
+        self._files_copied = 0
+        self._problems: list[str] = []
+
+    def run(self) -> LastPoll:
+        try:
+            with sftp.connect(self._endpoint(), self._timeouts) as session:
+                for directory in self._connection.remote_dirs:
+                    self._copy_directory(session, directory)
+        except sftp.SftpError as error:
+            self._problems.append(str(error))
+        except OutOfTimeError:
+            logger.warning("out of time: files left for the next poll", extra={"connection_id": self._connection.id})
+        except Exception as error:
+            logger.exception("poll failed", extra={"connection_id": self._connection.id})
+            self._problems.append(f"unexpected error: {type(error).__name__}: {error}")
+        return LastPoll(at=datetime.now(UTC), files_copied=self._files_copied, error="; ".join(self._problems) or None)
+
+    def _endpoint(self) -> sftp.SftpEndpoint:
+        credential = read_credential(self._connection.secret_name)
+        return sftp.SftpEndpoint(
+            host=self._connection.host,
+            port=int(self._connection.port),
+            username=self._connection.username,
+            host_key=parse_host_key(self._connection.host_key),
+            private_key=credential.private_key,
+            password=credential.password,
+        )
+
+    def _copy_directory(self, session: sftp.SftpSession, directory: str) -> None:
+        try:
+            listed = session.list_files(directory)
+        except sftp.RemoteDirectoryError as error:
+            self._problems.append(str(error))
+            return
+        for file in self._new_files(listed):
+            self._budget.check_can_start()
+            if self._copy(session, file):
+                self._files_copied += 1
+
+    def _new_files(self, listed: list[sftp.RemoteFile]) -> list[sftp.RemoteFile]:
+        """The files matching the connection's patterns that have no copy yet, oldest first."""
+        patterns = list(self._connection.patterns)
+        wanted = {
+            object_key(self._connection.id, file): file
+            for file in listed
+            if any(fnmatchcase(file.name, pattern) for pattern in patterns)
+        }
+        copied = metering_file_copies.recorded_keys(list(wanted))
+        return sorted(
+            (file for key, file in wanted.items() if key not in copied), key=lambda file: (file.mtime, file.path)
+        )
+
+    def _copy(self, session: sftp.SftpSession, file: sftp.RemoteFile) -> bool:
+        """Copy and record the file. True if this poll made it available: it copied it, or recorded the copy
+        an interrupted poll left unrecorded; False if an overlapping poll got there first."""
+        key = object_key(self._connection.id, file)
+        with closing(self._within_budget(session.read_chunks(file))) as chunks:
+            stored = self._store.write_once(key, chunks)
+        recorded = metering_file_copies.record_copy(
+            object_key=key,
+            connection_id=self._connection.id,
+            remote_path=file.path,
+            name=file.name,
+            size=file.size,
+            mtime=file.mtime,
+            copied_at=datetime.now(UTC),
+        )
+        if not stored:
+            logger.info("the copy existed already", extra={"object_key": key, "recorded_now": recorded})
+        return recorded
+
+    def _within_budget(self, chunks: Generator[bytes]) -> Generator[bytes]:
+        with closing(chunks):
+            for chunk in chunks:
+                self._budget.check_can_continue()
+                yield chunk

@@ -1,1 +1,0 @@
-"""Pydantic models: API request bodies and responses (they also generate openapi.json)."""

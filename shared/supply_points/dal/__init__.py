@@ -1,0 +1,1 @@
+"""The CupsLinks table and the supply points' claims in UniqueKeys."""

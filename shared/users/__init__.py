@@ -1,0 +1,1 @@
+"""Users: the holders of supply points, their sign-in accounts, search, and who may see whom."""

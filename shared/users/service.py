@@ -1,0 +1,76 @@
+"""Finding and listing users.
+
+Creating a user: the person's record and their sign-in account, or neither."""
+
+import uuid
+from datetime import UTC, datetime
+
+from shared.core.auth import Caller
+from shared.core.dynamodb.pages import PageRequest
+from shared.core.errors import ConflictError, FieldProblem, NotFoundError, UniqueValueTakenError
+from shared.core.models import Page
+from shared.users.clients.sign_in_accounts import AccountExistsError, SignInAccounts
+from shared.users.dal import search_index as user_search
+from shared.users.dal import users
+from shared.users.dal.users import email_key, register_user
+from shared.users.models import User, UserCreate
+from shared.users.search_terms import search_key, search_terms
+from shared.users.visibility import own_user_id, user_not_found
+
+
+def get_user(caller: Caller, user_id: str) -> User:
+    user = users.get_user(user_id) if caller.is_operator or own_user_id(caller) == user_id else None
+    if user is None:
+        raise user_not_found(user_id)
+    return user
+
+
+def get_me(caller: Caller) -> User:
+    user_id = own_user_id(caller)
+    user = users.get_user(user_id) if user_id else None
+    if user is None:
+        raise NotFoundError("no user is linked to this sign-in account")
+    return user
+
+
+def list_users(caller: Caller, search: str | None, page: PageRequest) -> Page[User]:
+    caller.require_operator()
+    prefix = search_key(search or "")
+    if not prefix:
+        items, cursor = users.list_users(page)
+        return Page[User](items=items, next_cursor=cursor)
+    user_ids, cursor = user_search.find_user_ids(prefix, page)
+    found = users.get_users(user_ids)
+    return Page[User](items=[found[user_id] for user_id in user_ids if user_id in found], next_cursor=cursor)
+
+
+def create_user(caller: Caller, body: UserCreate, accounts: SignInAccounts) -> User:
+    """The sign-in account is created first (Cognito refuses a second account for an email); if the user
+    record then cannot be written, the account is removed again so nothing is left half-created."""
+    caller.require_operator()
+    user = User(
+        id=str(uuid.uuid4()),
+        name=body.name,
+        email=body.email,
+        nif=body.nif,
+        phone=body.phone,
+        created_at=datetime.now(UTC),
+    )
+    try:
+        sub = accounts.create(user.email, user.name)
+    except AccountExistsError:
+        raise _already_used("email", user.email) from None
+    try:
+        register_user(user, sub, search_terms(user.name, user.email, user.nif))
+    except BaseException as error:
+        accounts.delete(user.email)
+        if isinstance(error, UniqueValueTakenError):
+            field = "email" if error.key == email_key(user.email) else "nif"
+            raise _already_used(field, getattr(user, field)) from None
+        raise
+    return user
+
+
+def _already_used(field: str, value: str | None) -> ConflictError:
+    message = f"{field} {value} is already used by another user"
+    return ConflictError(message, problems=[FieldProblem(field, message)])
