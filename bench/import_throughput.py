@@ -158,7 +158,6 @@ def invoice_messages(houses: list[Any], count: int) -> list[dict[str, Any]]:
 
 def through_the_queue(deployment: Deployment, messages: list[dict[str, Any]]) -> float:
     """Seconds from queueing the messages to the last outcome written."""
-    from shared.core.settings import env  # noqa: PLC0415
     from shared.imports.clients.import_queue import ImportQueue  # noqa: PLC0415
 
     function = deployment.template.function("ImportInvoicesFunction")
@@ -169,7 +168,7 @@ def through_the_queue(deployment: Deployment, messages: list[dict[str, Any]]) ->
     poller = SqsPoller(mapping, runtime, sqs=boto3.client("sqs", region_name=REGION))
     import_id = str(uuid.uuid4())
     began = time.perf_counter()
-    ImportQueue(env("IMPORT_QUEUE_URL")).send(import_id, [json.dumps(message) for message in messages])
+    ImportQueue(os.environ["IMPORT_QUEUE_URL"]).send(import_id, [json.dumps(message) for message in messages])
     poller.start()
     try:
         while _outcomes_recorded(import_id) < len(messages):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from local.template import Resource, Template, TemplateError, is_intrinsic
+from shared.core.dynamodb.tables import bind_table
 
 # moto's default account; MOTO_ACCOUNT_ID changes it in moto and here alike.
 MOTO_DEFAULT_ACCOUNT_ID = "123456789012"
@@ -270,14 +271,20 @@ class Deployment:
 def export_function_environments(
     deployment: Deployment, environ: MutableMapping[str, str] | None = None
 ) -> dict[str, str]:
-    """Put every function's environment into `environ` (default os.environ); returns what was set.
+    """Put every function's environment into `environ` (default os.environ, where the tables are also bound for
+    code that uses the dal without a handler: tests, benches); returns what was set.
 
-    Call it before a handler module is imported: handlers read their settings at import time.
+    Call it before a handler module is imported: handlers load their settings at import time.
     Values already in `environ` are overwritten (e.g. by a later deployment with another prefix).
     """
     combined = deployment.combined_function_environment()
-    target = os.environ if environ is None else environ
-    target.update(combined)
+    if environ is None:
+        os.environ.update(combined)
+        for name, value in combined.items():
+            if name.endswith("_TABLE"):
+                bind_table(name.lower(), value)
+    else:
+        environ.update(combined)
     return combined
 
 

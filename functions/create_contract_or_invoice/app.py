@@ -27,6 +27,19 @@ from shared.billing.services import contracts, invoices
 from shared.core.http.docs import IdempotencyKey, responses
 from shared.core.http.idempotency import create_once
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.core.settings import FunctionSettings
+
+
+class Settings(FunctionSettings):
+    billing_documents_table: str
+    billing_keys_table: str
+    houses_table: str
+    idempotency_table: str
+    users_table: str
+
+
+settings = Settings.load()
+
 
 router = Router()
 _ERRORS = (400, 403, 404, 409, 422)

@@ -5,8 +5,20 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from shared.core.http.docs import IdempotencyKey, responses
 from shared.core.http.idempotency import create_once
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.core.settings import FunctionSettings
 from shared.houses import service as house_changes
 from shared.houses.models import House, HouseCreate
+
+
+class Settings(FunctionSettings):
+    houses_table: str
+    idempotency_table: str
+    unique_keys_table: str
+    users_table: str
+
+
+settings = Settings.load()
+
 
 router = Router()
 

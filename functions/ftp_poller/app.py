@@ -5,10 +5,21 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.observability import logger
+from shared.core.settings import FunctionSettings
 from shared.metering.clients.raw_files import RawFileStore
 from shared.metering.services.polling import TimeBudget, poll_enabled_connections
 
-store = RawFileStore.from_environment()
+
+class Settings(FunctionSettings):
+    distributor_connections_table: str
+    metering_files_table: str
+    metering_files_bucket: str
+
+
+settings = Settings.load()
+
+
+store = RawFileStore(settings.metering_files_bucket)
 
 
 @logger.inject_lambda_context

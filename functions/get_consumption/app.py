@@ -12,7 +12,20 @@ from shared.consumption.models import ConsumptionReport, Granularity, OutputForm
 from shared.consumption.service import consumption_report
 from shared.core.http.docs import responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.core.settings import FunctionSettings
 from shared.supply_points.cups import Energy
+
+
+class Settings(FunctionSettings):
+    billing_documents_table: str
+    cups_links_table: str
+    houses_table: str
+    metering_table: str
+    users_table: str
+
+
+settings = Settings.load()
+
 
 router = Router()
 

@@ -10,6 +10,17 @@ from shared.core.dynamodb.pages import PageRequest
 from shared.core.http.docs import Cursor, Limit, responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.models import Page
+from shared.core.settings import FunctionSettings
+
+
+class Settings(FunctionSettings):
+    billing_documents_table: str
+    houses_table: str
+    users_table: str
+
+
+settings = Settings.load()
+
 
 router = Router()
 

@@ -9,8 +9,18 @@ from shared.core.dynamodb.pages import PageRequest
 from shared.core.http.docs import Cursor, Limit, responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.models import Page
+from shared.core.settings import FunctionSettings
 from shared.users import service as users
 from shared.users.models import User
+
+
+class Settings(FunctionSettings):
+    users_table: str
+    user_search_table: str
+
+
+settings = Settings.load()
+
 
 router = Router()
 

@@ -10,18 +10,24 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.observability import logger
-from shared.core.settings import env
 from shared.imports.deliveries import received_from_sqs
-from shared.imports.services.importing import ImportBatch, take_up_where_possible
+from shared.imports.services.importing import ImportBatch, ImportingSettings, take_up_where_possible
 
 processor = BatchProcessor(event_type=EventType.SQS)
-max_receives = int(env("IMPORT_QUEUE_MAX_RECEIVES"))  # the queue's maxReceiveCount
+
+
+class Settings(ImportingSettings):
+    import_queue_max_receives: int  # the queue's maxReceiveCount
+
+
+settings = Settings.load()
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     batch = ImportBatch(
-        [received_from_sqs(SQSRecord(record)) for record in event["Records"]], max_receives=max_receives
+        [received_from_sqs(SQSRecord(record)) for record in event["Records"]],
+        max_receives=settings.import_queue_max_receives,
     )
     try:
         return process_partial_response(

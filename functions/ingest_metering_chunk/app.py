@@ -9,12 +9,25 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.core.clients.domain_events import DomainEvents
 from shared.core.clients.object_store import ObjectStore
 from shared.core.observability import logger
-from shared.core.settings import env
+from shared.core.settings import FunctionSettings
 from shared.metering.models import ChunkRecord
 from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion
 
+
+class Settings(FunctionSettings):
+    metering_files_table: str
+    metering_table: str
+    metering_files_bucket: str
+    event_bus_name: str
+
+
+settings = Settings.load()
+
+
 processor = BatchProcessor(event_type=EventType.SQS, model=ChunkRecord)
-ingestion = ChunkIngestion(ObjectStore(env("METERING_FILES_BUCKET")), DomainEvents(env("EVENT_BUS_NAME"), EVENT_SOURCE))
+ingestion = ChunkIngestion(
+    ObjectStore(settings.metering_files_bucket), DomainEvents(settings.event_bus_name, EVENT_SOURCE)
+)
 
 
 def record_handler(record: ChunkRecord) -> None:

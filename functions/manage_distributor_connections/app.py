@@ -12,12 +12,23 @@ from shared.core.dynamodb.pages import PageRequest
 from shared.core.http.docs import Cursor, Limit, responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.models import Page
+from shared.core.settings import FunctionSettings
 from shared.metering.clients.connection_secrets import ConnectionSecrets
 from shared.metering.models import ConnectionFile, ConnectionId, ConnectionPut, DistributorConnection
 from shared.metering.services import connections as distributor_connections
 
+
+class Settings(FunctionSettings):
+    distributor_connections_table: str
+    metering_files_table: str
+    connection_secrets_prefix: str
+
+
+settings = Settings.load()
+
+
 router = Router()
-secrets = ConnectionSecrets.from_environment()
+secrets = ConnectionSecrets(settings.connection_secrets_prefix)
 
 _put_responses = responses(DistributorConnection, 400, 403, 422) | {
     201: {"description": "Created", "content": {"application/json": {"model": DistributorConnection}}}

@@ -10,14 +10,24 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from shared.core.http.docs import IdempotencyKey, responses
 from shared.core.http.idempotency import create_once
 from shared.core.http.resolver import build_resolver, current_event, lambda_handler_for
-from shared.core.settings import env
+from shared.core.settings import FunctionSettings
 from shared.imports.callers import ImportsCaller, imports_caller
 from shared.imports.clients.import_queue import ImportQueue
 from shared.imports.models import ImportReceipt, ImportReport, ImportSubmission
 from shared.imports.services import reports, submissions
 
+
+class Settings(FunctionSettings):
+    idempotency_table: str
+    imports_table: str
+    import_queue_url: str
+
+
+settings = Settings.load()
+
+
 router = Router()
-queue = ImportQueue(env("IMPORT_QUEUE_URL"))
+queue = ImportQueue(settings.import_queue_url)
 
 
 def _importers_only(model: Any, *error_statuses: int, status: int = 200) -> dict[int, OpenAPIResponse]:

@@ -9,7 +9,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.observability import logger
 from shared.imports.models import SupplyPointLinkedRecord
-from shared.imports.services.importing import take_up_held
+from shared.imports.services.importing import ImportingSettings, take_up_held
+
+settings = ImportingSettings.load()
 
 processor = BatchProcessor(event_type=EventType.SQS, model=SupplyPointLinkedRecord)
 

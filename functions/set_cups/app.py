@@ -6,14 +6,26 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from shared.core.clients.domain_events import DomainEvents
 from shared.core.http.docs import responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.core.settings import env
+from shared.core.settings import FunctionSettings
 from shared.houses.models import House
 from shared.supply_points import service as supply_points
 from shared.supply_points.cups import Energy
 from shared.supply_points.models import HOUSES_EVENT_SOURCE, CupsLink
 
+
+class Settings(FunctionSettings):
+    cups_links_table: str
+    houses_table: str
+    unique_keys_table: str
+    users_table: str
+    event_bus_name: str
+
+
+settings = Settings.load()
+
+
 router = Router()
-events = DomainEvents(env("EVENT_BUS_NAME"), HOUSES_EVENT_SOURCE)
+events = DomainEvents(settings.event_bus_name, HOUSES_EVENT_SOURCE)
 
 
 @router.put("/houses/<house_id>/cups/<energy>", tags=["Houses"], responses=responses(House, 400, 403, 404, 409, 422))

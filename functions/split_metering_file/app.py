@@ -8,13 +8,25 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.clients.object_store import ObjectStore
 from shared.core.observability import logger
-from shared.core.settings import env
+from shared.core.settings import FunctionSettings
 from shared.metering.clients.chunk_queue import ChunkQueue
 from shared.metering.models import NewFileRecord
 from shared.metering.services.splitting import MeteringFileSplitter
 
+
+class Settings(FunctionSettings):
+    metering_files_table: str
+    metering_files_bucket: str
+    metering_chunk_queue_url: str
+
+
+settings = Settings.load()
+
+
 processor = BatchProcessor(event_type=EventType.SQS, model=NewFileRecord)
-splitter = MeteringFileSplitter(ObjectStore(env("METERING_FILES_BUCKET")), ChunkQueue(env("METERING_CHUNK_QUEUE_URL")))
+splitter = MeteringFileSplitter(
+    ObjectStore(settings.metering_files_bucket), ChunkQueue(settings.metering_chunk_queue_url)
+)
 
 
 def record_handler(record: NewFileRecord) -> None:

@@ -9,6 +9,18 @@ from shared.billing.models.contracts import ContractChanges, ElectricityContract
 from shared.billing.services import contracts
 from shared.core.http.docs import responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.core.settings import FunctionSettings
+
+
+class Settings(FunctionSettings):
+    billing_documents_table: str
+    billing_keys_table: str
+    houses_table: str
+    users_table: str
+
+
+settings = Settings.load()
+
 
 router = Router()
 _ERRORS = (400, 403, 404, 409, 422)

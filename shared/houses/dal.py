@@ -7,14 +7,13 @@ from datetime import datetime
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.core.dynamodb import unique_keys
 from shared.core.dynamodb.pages import PageRequest, read_page
+from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import ConflictError, UniqueValueTakenError
-from shared.core.settings import env
 from shared.houses.models import House, HouseKind
 from shared.supply_points.cups import Energy, supply_point_key
 
@@ -28,9 +27,9 @@ class HousesByUserIndex(GlobalSecondaryIndex["HouseRecord"]):
     created_at = UnicodeAttribute(range_key=True)
 
 
-class HouseRecord(Model):
+class HouseRecord(TableRecord):
     class Meta:
-        table_name = env("HOUSES_TABLE")
+        table_setting = "houses_table"
 
     id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()

@@ -5,7 +5,7 @@
 - The HTTP routes in the template and the routes each function's resolver serves are the same set.
 - Operations rules: log groups with retention, memory/timeout/tracing, PITR (or TTL for idempotency),
   stack outputs.
-- Only shared/config.py reads the process environment.
+- Only shared/core/settings.py reads the process environment.
 - openapi.json is what the code generates, and documents the bearer token and problem-details errors.
 """
 
@@ -345,16 +345,20 @@ def _environment_reads(path: Path) -> list[str]:
     return found
 
 
-def test_only_shared_config_reads_the_environment() -> None:
-    allowed = REPO_ROOT / "shared" / "config.py"
+def test_only_the_settings_module_reads_the_environment() -> None:
+    allowed = REPO_ROOT / "shared" / "core" / "settings.py"
     files = sorted((REPO_ROOT / "shared").rglob("*.py")) + sorted((REPO_ROOT / "functions").rglob("*.py"))
-    assert allowed in files and _environment_reads(allowed), "shared/config.py should be the one environment reader"
+    assert allowed in files and _environment_reads(allowed), (
+        "shared/core/settings.py should be the one environment reader"
+    )
     offenders = {
         str(path.relative_to(REPO_ROOT)): reads
         for path in files
         if path != allowed and (reads := _environment_reads(path))
     }
-    assert not offenders, f"read settings through shared.config.env(NAME), not os.environ/os.getenv: {offenders}"
+    assert not offenders, (
+        f"declare settings as fields of the function's FunctionSettings, not os.environ: {offenders}"
+    )
 
 
 # ---------------------------------------------------------------- openapi.json

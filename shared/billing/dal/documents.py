@@ -10,10 +10,9 @@ from datetime import date, timedelta
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
-from pynamodb.models import Model
 
 from shared.core.dynamodb.pages import Key, PageRequest, read_page
-from shared.core.settings import env
+from shared.core.dynamodb.tables import TableRecord
 
 
 class DocumentsByPeriodIndex(LocalSecondaryIndex["BillingDocumentRecord"]):
@@ -25,9 +24,9 @@ class DocumentsByPeriodIndex(LocalSecondaryIndex["BillingDocumentRecord"]):
     period_key = UnicodeAttribute(range_key=True)
 
 
-class BillingDocumentRecord(Model):
+class BillingDocumentRecord(TableRecord):
     class Meta:
-        table_name = env("BILLING_DOCUMENTS_TABLE")
+        table_setting = "billing_documents_table"
 
     house_kind = UnicodeAttribute(hash_key=True)  # "<house id>#<kind>", e.g. "…#electricity-invoices"
     id = UnicodeAttribute(range_key=True)
@@ -103,9 +102,9 @@ def _index_key(record: BillingDocumentRecord) -> Key:
     }
 
 
-class ReplacedContractRecord(Model):
+class ReplacedContractRecord(TableRecord):
     class Meta:
-        table_name = env("BILLING_DOCUMENTS_TABLE")
+        table_setting = "billing_documents_table"
 
     house_kind = UnicodeAttribute(hash_key=True)  # "<house id>#<kind>#history"
     id = UnicodeAttribute(range_key=True)  # "<contract id>#<replaced_at>"

@@ -17,8 +17,8 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.billing.dal.documents import BillingDocumentRecord, ReplacedContractRecord
+from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
-from shared.core.settings import env
 from shared.supply_points.cups import Energy
 
 
@@ -30,9 +30,9 @@ class ExternalIdTakenError(Exception):
     """A document was already stored under this billing system's id (source, external id)."""
 
 
-class ContractTimelineRecord(Model):
+class ContractTimelineRecord(TableRecord):
     class Meta:
-        table_name = env("BILLING_KEYS_TABLE")
+        table_setting = "billing_keys_table"
 
     key = UnicodeAttribute(hash_key=True)  # "contracts#<house id>#<energy>"
     version = VersionAttribute()
@@ -43,21 +43,21 @@ class DocumentRef(MapAttribute[str, str]):
     id = UnicodeAttribute()
 
 
-class InvoiceNumberRecord(Model):
+class InvoiceNumberRecord(TableRecord):
     class Meta:
-        table_name = env("BILLING_KEYS_TABLE")
+        table_setting = "billing_keys_table"
 
     key = UnicodeAttribute(hash_key=True)  # "invoice#<energy>#<supply point>#<invoice number>"
     invoices = ListAttribute[DocumentRef](of=DocumentRef, default=list)  # in the order stored
     version = VersionAttribute()
 
 
-class ExternalIdClaimRecord(Model):
+class ExternalIdClaimRecord(TableRecord):
     """Which document a billing system's id stored, the import message that stored it, and the import messages
     that corrected it since."""
 
     class Meta:
-        table_name = env("BILLING_KEYS_TABLE")
+        table_setting = "billing_keys_table"
 
     key = UnicodeAttribute(hash_key=True)  # "external#<source>#<external id>" (sources never contain "#")
     house_id = UnicodeAttribute()

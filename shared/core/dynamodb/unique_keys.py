@@ -2,15 +2,14 @@
 writes their owner, so two racing requests can never both succeed."""
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from shared.core.settings import env
+from shared.core.dynamodb.tables import TableRecord
 
 
-class UniqueKeyRecord(Model):
+class UniqueKeyRecord(TableRecord):
     class Meta:
-        table_name = env("UNIQUE_KEYS_TABLE")
+        table_setting = "unique_keys_table"
 
     key = UnicodeAttribute(hash_key=True)
     owner_id = UnicodeAttribute()

@@ -12,11 +12,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
+from shared.core.dynamodb.tables import table_name
 from shared.core.errors import ConflictError
 from shared.core.http.resolver import current_caller, current_event
-from shared.core.settings import env
-
-_TABLE = env("IDEMPOTENCY_TABLE")
 
 
 def _first_result(request: dict[str, Any], create: Callable[[], BaseModel]) -> dict[str, Any]:
@@ -34,7 +32,7 @@ def _idempotency() -> tuple[Callable[..., dict[str, Any]], Any]:
     config = IdempotencyConfig(
         event_key_jmespath="key", payload_validation_jmespath="body", expires_after_seconds=86400
     )
-    persistence = DynamoDBPersistenceLayer(table_name=_TABLE)
+    persistence = DynamoDBPersistenceLayer(table_name=table_name("idempotency_table"))
     decorate = idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
     return decorate(_first_result), config
 

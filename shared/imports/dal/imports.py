@@ -4,19 +4,18 @@ that redelivery overwrites rather than counts again)."""
 from collections.abc import Iterable
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
+from shared.core.dynamodb.tables import TableRecord
 from shared.core.errors import FieldProblem
-from shared.core.settings import env
 from shared.imports.models import MessageRef, Outcome, OutcomeKind
 
 _IMPORT_ENTRY = "import"
 _MESSAGE_ENTRY = "message#"
 
 
-class ImportRecord(Model):
+class ImportRecord(TableRecord):
     class Meta:
-        table_name = env("IMPORTS_TABLE")
+        table_setting = "imports_table"
 
     import_id = UnicodeAttribute(hash_key=True)
     entry = UnicodeAttribute(range_key=True)  # "import"
@@ -30,9 +29,9 @@ class ProblemAttribute(MapAttribute[str, str]):
     message = UnicodeAttribute()
 
 
-class OutcomeRecord(Model):
+class OutcomeRecord(TableRecord):
     class Meta:
-        table_name = env("IMPORTS_TABLE")
+        table_setting = "imports_table"
 
     import_id = UnicodeAttribute(hash_key=True)
     entry = UnicodeAttribute(range_key=True)  # "message#<position, or SQS message id>"

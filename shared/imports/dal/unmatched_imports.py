@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
-from shared.core.settings import env
 from shared.imports.dal.imports import OutcomeRecord, outcome_record
 from shared.imports.models import MessageRef, Outcome, OutcomeKind, ReceivedMessage
 from shared.supply_points.dal.holders import SupplyPoint
@@ -19,9 +18,9 @@ _MESSAGE_ENTRY = "message#"
 _WAITING_ENTRY = "waiting"
 
 
-class HeldMessageRecord(Model):
+class HeldMessageRecord(TableRecord):
     class Meta:
-        table_name = env("UNMATCHED_IMPORTS_TABLE")
+        table_setting = "unmatched_imports_table"
 
     supply_point = UnicodeAttribute(hash_key=True)  # "<energy>#<supply point>"
     entry = UnicodeAttribute(range_key=True)  # "message#<import id>#<place>"
@@ -32,9 +31,9 @@ class HeldMessageRecord(Model):
     held_at = UnicodeAttribute()
 
 
-class WaitingMarkerRecord(Model):
+class WaitingMarkerRecord(TableRecord):
     class Meta:
-        table_name = env("UNMATCHED_IMPORTS_TABLE")
+        table_setting = "unmatched_imports_table"
 
     supply_point = UnicodeAttribute(hash_key=True)
     entry = UnicodeAttribute(range_key=True)  # "waiting"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from shared.billing.dal.keys import KeyItems
 from shared.billing.models.invoices import InvoiceBody
 from shared.core.observability import logger
+from shared.core.settings import FunctionSettings
 from shared.imports.dal import imports, unmatched_imports
 from shared.imports.messages import ImportMessage, Rejection, parse_message
 from shared.imports.models import MessageRef, Outcome, OutcomeKind, ReceivedMessage
@@ -19,6 +20,19 @@ from shared.imports.services.message_storing import AwaitingCorrectedInvoiceErro
 from shared.supply_points.dal.holders import SupplyPoint, holders
 
 _REASON_LIMIT = 500
+
+
+class ImportingSettings(FunctionSettings):
+    """The tables every function that imports messages reads or writes."""
+
+    billing_documents_table: str
+    billing_keys_table: str
+    cups_links_table: str
+    houses_table: str
+    imports_table: str
+    unique_keys_table: str
+    unmatched_imports_table: str
+    users_table: str
 
 
 class ImportBatch:

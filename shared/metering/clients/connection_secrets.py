@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from shared.core.settings import env
-
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
@@ -28,10 +26,6 @@ class Credential:
 class ConnectionSecrets:
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix
-
-    @classmethod
-    def from_environment(cls) -> "ConnectionSecrets":
-        return cls(env("CONNECTION_SECRETS_PREFIX"))
 
     def store(self, connection_id: str, credential: Credential) -> str:
         """Create the connection's secret, or put the credential as its new current version; returns its name."""

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, cast
 from botocore.exceptions import ClientError
 
 from shared.core.observability import logger
-from shared.core.settings import env
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -30,10 +29,6 @@ class RawFileStore:
         self.bucket = bucket
         self._part_size = part_size
         self._given_client = client
-
-    @classmethod
-    def from_environment(cls) -> "RawFileStore":
-        return cls(env("METERING_FILES_BUCKET"))
 
     @cached_property
     def _client(self) -> "S3Client":

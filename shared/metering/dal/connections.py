@@ -14,10 +14,9 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.exceptions import UpdateError
-from pynamodb.models import Model
 
 from shared.core.dynamodb.pages import PageRequest, read_page
-from shared.core.settings import env
+from shared.core.dynamodb.tables import TableRecord
 from shared.metering.models import Authentication, ConnectionPut, DistributorConnection, LastPoll
 
 
@@ -27,9 +26,9 @@ class LastPollAttribute(MapAttribute[str, Any]):
     error = UnicodeAttribute(null=True)
 
 
-class DistributorConnectionRecord(Model):
+class DistributorConnectionRecord(TableRecord):
     class Meta:
-        table_name = env("DISTRIBUTOR_CONNECTIONS_TABLE")
+        table_setting = "distributor_connections_table"
 
     id = UnicodeAttribute(hash_key=True)
     distributor_code = UnicodeAttribute()

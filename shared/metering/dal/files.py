@@ -24,12 +24,11 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.core.dynamodb.pages import PageRequest, read_page
+from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
-from shared.core.settings import env
 from shared.metering.models import ConnectionFile
 
 
@@ -49,9 +48,9 @@ class FilesByConnectionIndex(GlobalSecondaryIndex["MeteringFileRecord"]):
     copied_at = UnicodeAttribute(range_key=True)
 
 
-class MeteringFileRecord(Model):
+class MeteringFileRecord(TableRecord):
     class Meta:
-        table_name = env("METERING_FILES_TABLE")
+        table_setting = "metering_files_table"
 
     object_key = UnicodeAttribute(hash_key=True)  # raw/<connection id>/<remote path>@<size>-<mtime>
     connection_id = UnicodeAttribute()
@@ -151,11 +150,11 @@ class FileReplacedError(Exception):
     """The item follows another content of the object now: what was asked is stale."""
 
 
-class CountedChunk(Model):
+class CountedChunk(TableRecord):
     """Marks one chunk of one content as counted; lives in the files table under a key of its own."""
 
     class Meta:
-        table_name = env("METERING_FILES_TABLE")
+        table_setting = "metering_files_table"
 
     object_key = UnicodeAttribute(hash_key=True)  # counted-chunk#<file id>#<chunk>
     rows_stored = NumberAttribute()

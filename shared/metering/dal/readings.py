@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from shared.core.settings import env
+from shared.core.dynamodb.tables import TableRecord
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import Quality, Source, StoredHour, source_rank
 
@@ -24,9 +23,9 @@ _PACKED_HOUR = struct.Struct("<IiiB")
 _ESTIMATED = 1
 
 
-class MeteringRecord(Model):
+class MeteringRecord(TableRecord):
     class Meta:
-        table_name = env("METERING_TABLE")
+        table_setting = "metering_table"
 
     supply_point = UnicodeAttribute(hash_key=True)
     slot = UnicodeAttribute(range_key=True)  # "<YYYY-MM>#<precedence>#<file id>#<chunk>"

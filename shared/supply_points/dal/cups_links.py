@@ -6,20 +6,19 @@ keeps one house per CUPS, and the link history."""
 from datetime import date
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.core.dynamodb import unique_keys
+from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import UniqueValueTakenError
-from shared.core.settings import env
 from shared.houses.dal import HouseRecord, house_changed_concurrently
 from shared.supply_points.cups import Energy
 
 
-class CupsLinkRecord(Model):
+class CupsLinkRecord(TableRecord):
     class Meta:
-        table_name = env("CUPS_LINKS_TABLE")
+        table_setting = "cups_links_table"
 
     supply_point = UnicodeAttribute(hash_key=True)
     link_id = UnicodeAttribute(range_key=True)  # "<linked_at>#<house id>": the history in time order

@@ -4,8 +4,6 @@ temporary password; the account's `sub` is what links a JWT to a User record."""
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from shared.core.settings import env
-
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
@@ -17,10 +15,6 @@ class AccountExistsError(Exception):
 class SignInAccounts:
     def __init__(self, user_pool_id: str) -> None:
         self._user_pool_id = user_pool_id
-
-    @classmethod
-    def from_environment(cls) -> "SignInAccounts":
-        return cls(env("USER_POOL_ID"))
 
     @cached_property
     def _client(self) -> "CognitoIdentityProviderClient":

@@ -4,19 +4,18 @@ single range query."""
 from collections.abc import Iterator
 
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.core.dynamodb.pages import Key, PageRequest, read_page
-from shared.core.settings import env
+from shared.core.dynamodb.tables import TableRecord
 from shared.users.search_terms import first_match
 
 _BUCKET = "users"
 
 
-class SearchTermRecord(Model):
+class SearchTermRecord(TableRecord):
     class Meta:
-        table_name = env("USER_SEARCH_TABLE")
+        table_setting = "user_search_table"
 
     bucket = UnicodeAttribute(hash_key=True)
     term = UnicodeAttribute(range_key=True)  # "<term>#<user id>"

@@ -6,14 +6,13 @@ from datetime import datetime
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.core.dynamodb import unique_keys
 from shared.core.dynamodb.pages import PageRequest, read_page
+from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import UniqueValueTakenError
-from shared.core.settings import env
 from shared.users.dal import search_index as user_search
 from shared.users.models import User
 
@@ -26,9 +25,9 @@ class UserBySubIndex(GlobalSecondaryIndex["UserRecord"]):
     sub = UnicodeAttribute(hash_key=True)
 
 
-class UserRecord(Model):
+class UserRecord(TableRecord):
     class Meta:
-        table_name = env("USERS_TABLE")
+        table_setting = "users_table"
 
     id = UnicodeAttribute(hash_key=True)
     sub = UnicodeAttribute()
