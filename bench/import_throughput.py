@@ -158,7 +158,8 @@ def invoice_messages(houses: list[Any], count: int) -> list[dict[str, Any]]:
 
 def through_the_queue(deployment: Deployment, messages: list[dict[str, Any]]) -> float:
     """Seconds from queueing the messages to the last outcome written."""
-    from shared.imports.clients.import_queue import ImportQueue  # noqa: PLC0415
+    from shared.core.clients.message_queue import MessageQueue  # noqa: PLC0415
+    from shared.imports.deliveries import posted_message  # noqa: PLC0415
 
     function = deployment.template.function("ImportInvoicesFunction")
     [event] = [event for event in function.events if event.type == "SQS"]
@@ -168,7 +169,9 @@ def through_the_queue(deployment: Deployment, messages: list[dict[str, Any]]) ->
     poller = SqsPoller(mapping, runtime, sqs=boto3.client("sqs", region_name=REGION))
     import_id = str(uuid.uuid4())
     began = time.perf_counter()
-    ImportQueue(os.environ["IMPORT_QUEUE_URL"]).send(import_id, [json.dumps(message) for message in messages])
+    MessageQueue(os.environ["IMPORT_QUEUE_URL"], parallel_calls=16).send(
+        [posted_message(import_id, position, json.dumps(message)) for position, message in enumerate(messages)]
+    )
     poller.start()
     try:
         while _outcomes_recorded(import_id) < len(messages):

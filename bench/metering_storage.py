@@ -116,8 +116,8 @@ def split_and_ingest(object_key: str, etag: str) -> PipelineRun:
     """The split, then every chunk it queued, through the services the two functions run."""
     # imported once deploy() set the names these modules read at import
     from shared.core.clients.domain_events import DomainEvents  # noqa: PLC0415
+    from shared.core.clients.message_queue import MessageQueue  # noqa: PLC0415
     from shared.core.clients.object_store import ObjectStore  # noqa: PLC0415
-    from shared.metering.clients.chunk_queue import ChunkQueue  # noqa: PLC0415
     from shared.metering.dal.files import MeteringFileRecord  # noqa: PLC0415
     from shared.metering.models import ChunkMessage  # noqa: PLC0415
     from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion  # noqa: PLC0415
@@ -126,7 +126,7 @@ def split_and_ingest(object_key: str, etag: str) -> PipelineRun:
     objects = ObjectStore(os.environ["METERING_FILES_BUCKET"])
     queue_url = os.environ["METERING_CHUNK_QUEUE_URL"]
     began = time.perf_counter()
-    MeteringFileSplitter(objects, ChunkQueue(queue_url)).split(objects.bucket, object_key, etag)
+    MeteringFileSplitter(objects, MessageQueue(queue_url)).split(objects.bucket, object_key, etag)
     split_seconds = time.perf_counter() - began
 
     ingestion = ChunkIngestion(objects, DomainEvents(EVENTS_BUS, EVENT_SOURCE))

@@ -6,10 +6,10 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.core.clients.message_queue import MessageQueue
 from shared.core.clients.object_store import ObjectStore
 from shared.core.observability import logger
 from shared.core.settings import FunctionSettings
-from shared.metering.clients.chunk_queue import ChunkQueue
 from shared.metering.models import NewFileRecord
 from shared.metering.services.splitting import MeteringFileSplitter
 
@@ -25,7 +25,7 @@ settings = Settings.load()
 
 processor = BatchProcessor(event_type=EventType.SQS, model=NewFileRecord)
 splitter = MeteringFileSplitter(
-    ObjectStore(settings.metering_files_bucket), ChunkQueue(settings.metering_chunk_queue_url)
+    ObjectStore(settings.metering_files_bucket), MessageQueue(settings.metering_chunk_queue_url)
 )
 
 

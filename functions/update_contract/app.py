@@ -5,10 +5,8 @@ one and must overlap none of the house's other contracts of that energy; the ver
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.billing.kinds import ELECTRICITY_CONTRACTS, GAS_CONTRACTS
-from shared.billing.models.contracts import ContractChanges, ElectricityContract, GasContract
-from shared.billing.services import contracts
-from shared.core.http.docs import responses
-from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
+from shared.billing.routes import register_change
+from shared.core.http.resolver import build_resolver, lambda_handler_for
 from shared.core.settings import FunctionSettings
 
 
@@ -20,29 +18,9 @@ class Settings(FunctionSettings):
 
 
 settings = Settings.load()
-
-
 router = Router()
-_ERRORS = (400, 403, 404, 409, 422)
-
-
-@router.patch(
-    "/houses/<house_id>/electricity-contracts/<contract_id>",
-    tags=["Contracts"],
-    responses=responses(ElectricityContract, *_ERRORS),
-)
-def update_electricity_contract(house_id: str, contract_id: str, changes: ContractChanges) -> ElectricityContract:
-    return contracts.update_contract(current_caller(router), house_id, ELECTRICITY_CONTRACTS, contract_id, changes.root)
-
-
-@router.patch(
-    "/houses/<house_id>/gas-contracts/<contract_id>",
-    tags=["Contracts"],
-    responses=responses(GasContract, *_ERRORS),
-)
-def update_gas_contract(house_id: str, contract_id: str, changes: ContractChanges) -> GasContract:
-    return contracts.update_contract(current_caller(router), house_id, GAS_CONTRACTS, contract_id, changes.root)
-
+for kind in (ELECTRICITY_CONTRACTS, GAS_CONTRACTS):
+    register_change(router, kind)
 
 app = build_resolver(router)
 lambda_handler = lambda_handler_for(app)

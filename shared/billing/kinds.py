@@ -16,6 +16,16 @@ class BillingKind[BodyT: RequestBody, DocumentT: StoredDocument]:
     body: type[BodyT]
     document: type[DocumentT]
 
+    @property
+    def noun(self) -> str:
+        """`contract` or `invoice`."""
+        return self.segment.split("-")[1].removesuffix("s")
+
+    @property
+    def name(self) -> str:
+        """`electricity_contract`, ... (also the `kind` of an import message)."""
+        return f"{self.energy.value}_{self.noun}"
+
 
 ELECTRICITY_CONTRACTS = BillingKind(
     "electricity-contracts", Energy.ELECTRICITY, ElectricityContractBody, ElectricityContract
@@ -25,3 +35,5 @@ ELECTRICITY_INVOICES = BillingKind(
     "electricity-invoices", Energy.ELECTRICITY, ElectricityInvoiceBody, ElectricityInvoice
 )
 GAS_INVOICES = BillingKind("gas-invoices", Energy.GAS, GasInvoiceBody, GasInvoice)
+
+BILLING_KINDS = (ELECTRICITY_CONTRACTS, GAS_CONTRACTS, ELECTRICITY_INVOICES, GAS_INVOICES)

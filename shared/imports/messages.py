@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints, ValidationError
 
-from shared.billing.kinds import ELECTRICITY_CONTRACTS, ELECTRICITY_INVOICES, GAS_CONTRACTS, GAS_INVOICES, BillingKind
+from shared.billing.kinds import BILLING_KINDS, BillingKind
 from shared.billing.models.contracts import ContractBody
 from shared.billing.models.invoices import InvoiceBody
 from shared.core.errors import FieldProblem
@@ -29,12 +29,7 @@ class ImportKind(StrEnum):
         return _BILLING_KINDS[self]
 
 
-_BILLING_KINDS: dict[ImportKind, BillingKind[Any, Any]] = {
-    ImportKind.ELECTRICITY_INVOICE: ELECTRICITY_INVOICES,
-    ImportKind.GAS_INVOICE: GAS_INVOICES,
-    ImportKind.ELECTRICITY_CONTRACT: ELECTRICITY_CONTRACTS,
-    ImportKind.GAS_CONTRACT: GAS_CONTRACTS,
-}
+_BILLING_KINDS: dict[ImportKind, BillingKind[Any, Any]] = {ImportKind(kind.name): kind for kind in BILLING_KINDS}
 
 # No "#" in a source: (source, external id) is claimed as one key, which must not be ambiguous.
 Source = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]

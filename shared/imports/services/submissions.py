@@ -5,19 +5,20 @@ import json
 import uuid
 from datetime import UTC, datetime
 
+from shared.core.clients.message_queue import MAX_MESSAGE_BYTES, MessageQueue, MessagesTooLargeError
 from shared.core.errors import FieldProblem, InvalidInputError
 from shared.imports.callers import ImportsCaller
-from shared.imports.clients.import_queue import MAX_MESSAGE_BYTES, ImportQueue, MessagesTooLargeError
 from shared.imports.dal import imports
+from shared.imports.deliveries import posted_message
 from shared.imports.models import ImportReceipt, ImportSubmission
 
 
-def submit_import(caller: ImportsCaller, submission: ImportSubmission, queue: ImportQueue) -> ImportReceipt:
+def submit_import(caller: ImportsCaller, submission: ImportSubmission, queue: MessageQueue) -> ImportReceipt:
     caller.require_importer()
     bodies = [json.dumps(message, ensure_ascii=False, separators=(",", ":")) for message in submission.root]
     import_id = str(uuid.uuid4())
     try:
-        queue.send(import_id, bodies)
+        queue.send([posted_message(import_id, position, body) for position, body in enumerate(bodies)])
     except MessagesTooLargeError as too_large:
         message = f"a message may have at most {MAX_MESSAGE_BYTES // 1024} KiB"
         raise InvalidInputError(

@@ -16,10 +16,10 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
 from shared.core.clients.object_store import ObjectChangedError, ObjectStore
 from shared.core.observability import logger
 from shared.metering import layout
-from shared.metering.clients.chunk_queue import ChunkQueue
 from shared.metering.dal import files as outcomes
 from shared.metering.dal.files import MeteringFileRecord
 from shared.metering.decompression import open_text
@@ -36,7 +36,7 @@ _CORRUPT_DATA = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
 
 
 class MeteringFileSplitter:
-    def __init__(self, objects: ObjectStore, chunk_queue: ChunkQueue) -> None:
+    def __init__(self, objects: ObjectStore, chunk_queue: MessageQueue) -> None:
         self._objects = objects
         self._chunk_queue = chunk_queue
 
@@ -66,13 +66,15 @@ class MeteringFileSplitter:
         outcomes.record_chunks_total(object_key, file_id, len(chunks))
         self._chunk_queue.send(
             [
-                ChunkMessage(
-                    object_key=object_key,
-                    file_id=file_id,
-                    file_name=record.name,
-                    chunk=chunk.number,
-                    chunks_total=len(chunks),
-                    first_line=chunk.first_line,
+                OutgoingMessage(
+                    ChunkMessage(
+                        object_key=object_key,
+                        file_id=file_id,
+                        file_name=record.name,
+                        chunk=chunk.number,
+                        chunks_total=len(chunks),
+                        first_line=chunk.first_line,
+                    ).model_dump_json()
                 )
                 for chunk in chunks
             ]

@@ -1,16 +1,18 @@
-"""POST /imports queues its messages ten per SendMessageBatch call (and within SQS's 256 KiB per call), each
-tagged with the import and its position; entries SQS failed on its side are sent again."""
+"""Messages go ten per SendMessageBatch call (and within SQS's 256 KiB per call), with their attributes; entries
+SQS failed on its side are sent again. POST /imports tags each with its import and position."""
 
 from typing import Any
 
 import pytest
 
-from shared.imports.clients.import_queue import (
+from shared.core.clients.message_queue import (
     MAX_MESSAGE_BYTES,
-    ImportQueue,
+    MessageQueue,
     MessagesNotQueuedError,
     MessagesTooLargeError,
+    OutgoingMessage,
 )
+from shared.imports.deliveries import posted_message
 
 
 class FakeSqs:
@@ -27,10 +29,19 @@ class FakeSqs:
         return {"Failed": [{"Id": i, "SenderFault": self._sender_fault, "Code": "InternalError"} for i in failed]}
 
 
-def queue_with(sqs: FakeSqs) -> ImportQueue:
-    queue = ImportQueue("https://sqs.example/imports")
-    queue.__dict__["_client"] = sqs  # what the cached boto3 client would be
-    return queue
+class PostedImport:
+    """What POST /imports sends: each body tagged with the import and its position."""
+
+    def __init__(self, sqs: FakeSqs, parallel_calls: int = 4) -> None:
+        self.queue = MessageQueue("https://sqs.example/imports", parallel_calls=parallel_calls)
+        self.queue.__dict__["_client"] = sqs  # what the cached boto3 client would be
+
+    def send(self, import_id: str, bodies: list[str]) -> None:
+        self.queue.send([posted_message(import_id, position, body) for position, body in enumerate(bodies)])
+
+
+def queue_with(sqs: FakeSqs, parallel_calls: int = 4) -> PostedImport:
+    return PostedImport(sqs, parallel_calls)
 
 
 def test_messages_go_ten_per_call_tagged_with_the_import_and_their_position() -> None:
@@ -65,3 +76,12 @@ def test_entries_sqs_failed_are_sent_again_and_a_sender_fault_is_raised() -> Non
     assert [[entry["Id"] for entry in call] for call in retried.calls] == [["0", "1", "2", "3", "4"], ["3"]]
     with pytest.raises(MessagesNotQueuedError, match="message 3"):
         queue_with(FakeSqs(fail_first={"3"}, sender_fault=True)).send("imp-1", ["{}"] * 5)
+
+
+def test_one_call_at_a_time_sends_untagged_messages_in_order() -> None:
+    sqs = FakeSqs()
+    queue = MessageQueue("https://sqs.example/chunks")
+    queue.__dict__["_client"] = sqs
+    queue.send([OutgoingMessage(f"chunk {n}") for n in range(12)])
+    assert [[entry["Id"] for entry in call] for call in sqs.calls] == [[str(n) for n in range(10)], ["10", "11"]]
+    assert all("MessageAttributes" not in entry for call in sqs.calls for entry in call)
