@@ -1,4 +1,4 @@
-"""Pydantic's validation errors as the field problems api.md describes: one per offending field, on its dotted
+"""Pydantic's validation errors as the field problems docs/api.md describes: one per offending field, on its dotted
 path (contracted_power_kw.P3, or data.energy_kwh.P1 in an import message), as the API's 422 name them."""
 
 from pydantic import ValidationError

@@ -1,4 +1,4 @@
-"""Billing-system imports (api.md, "Billing-system import"): where a message is counted, what became of it,
+"""Billing-system imports (docs/api.md, "Billing-system import"): where a message is counted, what became of it,
 and what the imports API answers.
 
 The SupplyPointLinked events the release function receives: EventBridge events delivered through SQS.

@@ -1,4 +1,4 @@
-"""Electricity and gas supply contracts (api.md, "Contracts and invoices")."""
+"""Electricity and gas supply contracts (docs/api.md, "Contracts and invoices")."""
 
 from collections.abc import Iterator, Mapping
 from datetime import date

@@ -1,4 +1,4 @@
-"""Electricity and gas invoices (api.md, "Contracts and invoices").
+"""Electricity and gas invoices (docs/api.md, "Contracts and invoices").
 
 An invoice number is unique per supply point: `normal` and `cancelling` invoices have their own number;
 a `rectifying` one either has its own number or reuses the number of the invoice it corrects. Rectifying
