@@ -356,9 +356,7 @@ def test_only_the_settings_module_reads_the_environment() -> None:
         for path in files
         if path != allowed and (reads := _environment_reads(path))
     }
-    assert not offenders, (
-        f"declare settings as fields of the function's FunctionSettings, not os.environ: {offenders}"
-    )
+    assert not offenders, f"declare settings as fields of the function's FunctionSettings, not os.environ: {offenders}"
 
 
 # ---------------------------------------------------------------- openapi.json
