@@ -8,7 +8,7 @@ from shared.consumption import points as consumption
 from shared.consumption.models import ConsumptionReport, Granularity, PeriodTotals
 from shared.core.auth import Caller
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
-from shared.houses.service import visible_house_record
+from shared.houses.service import visible_house
 from shared.metering.dal import readings as metering
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import StoredHour
@@ -33,21 +33,22 @@ def consumption_report(
         raise InvalidInputError.on("to", "must be after from (from is inclusive, to exclusive)")
     if end_day - first_day > timedelta(days=MAX_DAYS):
         raise InvalidInputError.on("to", f"at most {MAX_DAYS} days after from")
-    house = visible_house_record(caller, house_id)
-    link = house.current_link(energy)
+    house = visible_house(caller, house_id)
+    link = house.link(energy)
     if link is None:
         message = f"the house has no {energy.value} CUPS"
         raise ConflictError(message, problems=[FieldProblem("energy", message)])
-    supply_point, link_id = link
-    link_record = cups_links.get_link(supply_point, link_id)
-    visible_from = link_record.visible_from_date if link_record else None
+    entry = cups_links.get_link(link.supply_point, link.link_id)
+    visible_from = entry.visible_from if entry else None
     # Distributor files label hours in peninsular time; supplies elsewhere are shown in it too for now.
     zone = MADRID
     start, end = consumption.local_day_bounds(first_day, end_day, zone)
-    hours = consumption.visible_hours(metering.stored_hours(supply_point, start, end), start, end, visible_from, zone)
+    hours = consumption.visible_hours(
+        metering.stored_hours(link.supply_point, start, end), start, end, visible_from, zone
+    )
     return ConsumptionReport(
         house_id=house.id,
-        cups=getattr(house, f"{energy.value}_cups"),
+        cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,

@@ -2,6 +2,7 @@
 
 Creates and changes houses while keeping 'one house per user, address and postal code' atomic."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
@@ -14,8 +15,8 @@ from shared.core.dynamodb.pages import PageRequest, read_page
 from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import ConflictError, UniqueValueTakenError
-from shared.houses.models import House, HouseKind
-from shared.supply_points.cups import Energy, supply_point_key
+from shared.houses.models import House, HouseKind, StoredHouse, SupplyLink
+from shared.supply_points.cups import Energy
 
 
 class HousesByUserIndex(GlobalSecondaryIndex["HouseRecord"]):
@@ -48,13 +49,35 @@ class HouseRecord(TableRecord):
     version = VersionAttribute()
     by_user = HousesByUserIndex()
 
-    def current_link(self, energy: Energy) -> tuple[str, str] | None:
-        """(supply point, link id in CupsLinksTable) of the house's current CUPS of that energy."""
-        cups, link_id = getattr(self, f"{energy.value}_cups"), getattr(self, f"{energy.value}_link_id")
-        return (supply_point_key(cups), link_id) if cups and link_id else None
+    @classmethod
+    def of(cls, house: StoredHouse) -> "HouseRecord":
+        links = {energy: house.link(energy) for energy in Energy}
+        record = cls(
+            house.id,
+            user_id=house.user_id,
+            name=house.name,
+            kind=house.kind.value,
+            address=house.address,
+            postal_code=house.postal_code,
+            city=house.city,
+            address_key=house.address_key,
+            created_at=house.created_at.isoformat(),
+            updated_at=house.updated_at.isoformat(),
+        )
+        for energy, link in links.items():
+            setattr(record, f"{energy.value}_cups", link.cups if link else None)
+            setattr(record, f"{energy.value}_link_id", link.link_id if link else None)
+        if house.version is not None:
+            record.version = house.version  # what the write's condition expects to find
+        return record
 
-    def to_house(self) -> House:
-        return House(
+    def to_stored(self) -> StoredHouse:
+        links = {
+            energy: SupplyLink(cups, link_id)
+            for energy in Energy
+            if (cups := getattr(self, f"{energy.value}_cups")) and (link_id := getattr(self, f"{energy.value}_link_id"))
+        }
+        return StoredHouse(
             id=self.id,
             user_id=self.user_id,
             name=self.name,
@@ -62,10 +85,11 @@ class HouseRecord(TableRecord):
             address=self.address,
             postal_code=self.postal_code,
             city=self.city,
-            electricity_cups=self.electricity_cups,
-            gas_cups=self.gas_cups,
+            address_key=self.address_key,
             created_at=datetime.fromisoformat(self.created_at),
             updated_at=datetime.fromisoformat(self.updated_at),
+            links=links,
+            version=self.version,
         )
 
 
@@ -73,11 +97,15 @@ def house_changed_concurrently() -> ConflictError:
     return ConflictError("the house was changed by another request meanwhile; read it again and retry")
 
 
-def get_house_record(house_id: str) -> HouseRecord | None:
+def get_house(house_id: str) -> StoredHouse | None:
     try:
-        return HouseRecord.get(house_id, consistent_read=True)
+        return HouseRecord.get(house_id, consistent_read=True).to_stored()
     except HouseRecord.DoesNotExist:
         return None
+
+
+def get_houses(house_ids: Iterable[str]) -> dict[str, StoredHouse]:
+    return {record.id: record.to_stored() for record in HouseRecord.batch_get(set(house_ids), consistent_read=True)}
 
 
 def list_houses(user_id: str, page: PageRequest) -> tuple[list[House], str | None]:
@@ -90,10 +118,13 @@ def list_houses(user_id: str, page: PageRequest) -> tuple[list[House], str | Non
             "created_at": {"S": record.created_at},
         },
     )
-    return [record.to_house() for record in records], cursor
+    return [record.to_stored().to_house() for record in records], cursor
 
 
-def create_house(record: HouseRecord) -> None:
+def create_house(house: StoredHouse) -> StoredHouse:
+    """Store a new house claiming its address key; UniqueValueTakenError naming the house that holds it."""
+    record = HouseRecord.of(house)
+
     def write(transaction: TransactWrite) -> None:
         unique_keys.claim(transaction, record.address_key, record.id)
         transaction.save(record, condition=HouseRecord.id.does_not_exist())
@@ -104,10 +135,13 @@ def create_house(record: HouseRecord) -> None:
         if failure.index == 0:
             raise _address_taken(record.address_key) from None
         raise
+    return record.to_stored()
 
 
-def save_changes(record: HouseRecord, previous_address_key: str) -> None:
-    """Save a changed house read earlier; its version attribute refuses a concurrent change (ConflictError)."""
+def save_changes(house: StoredHouse, previous_address_key: str) -> StoredHouse:
+    """Save a changed house read earlier, moving its address key if it changed; a ConflictError when another
+    request changed the house meanwhile (its version), UniqueValueTakenError when the new address is taken."""
+    record = HouseRecord.of(house)
     if record.address_key == previous_address_key:
         try:
             record.save()
@@ -115,7 +149,7 @@ def save_changes(record: HouseRecord, previous_address_key: str) -> None:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise house_changed_concurrently() from None
             raise
-        return
+        return record.to_stored()
 
     def write(transaction: TransactWrite) -> None:
         unique_keys.release(transaction, previous_address_key, record.id)
@@ -129,6 +163,7 @@ def save_changes(record: HouseRecord, previous_address_key: str) -> None:
         if failure.index == 1:
             raise _address_taken(record.address_key) from None
         raise house_changed_concurrently() from None
+    return record.to_stored()
 
 
 def _address_taken(key: str) -> UniqueValueTakenError:

@@ -1,9 +1,15 @@
+"""Houses as the API shows them, the bodies that create and change them, and a house as stored."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from shared.core.models import RequestBody, Timestamp, matching
+from shared.supply_points.cups import Energy, supply_point_key
 
 
 class HouseKind(StrEnum):
@@ -73,3 +79,56 @@ class House(BaseModel):
     pv_installation: dict[str, Any] | None = Field(default=None, description="Set by the PV installation routes")
     created_at: Timestamp
     updated_at: Timestamp
+
+
+@dataclass(frozen=True)
+class SupplyLink:
+    """A house's current link of one energy: its CUPS as written, and the link's entry in the CUPS link history."""
+
+    cups: str
+    link_id: str
+
+    @property
+    def supply_point(self) -> str:
+        return supply_point_key(self.cups)
+
+
+@dataclass(frozen=True)
+class StoredHouse:
+    """A house as stored: what the API shows, and what it does not: the unique key its address holds, its current
+    link of each energy, and the version that makes every change to it conditional (None: not stored yet)."""
+
+    id: str
+    user_id: str
+    name: str | None
+    kind: HouseKind
+    address: str
+    postal_code: str
+    city: str | None
+    address_key: str
+    created_at: datetime
+    updated_at: datetime
+    links: Mapping[Energy, SupplyLink] = field(default_factory=dict)
+    version: int | None = None
+
+    def link(self, energy: Energy) -> SupplyLink | None:
+        return self.links.get(energy)
+
+    def to_house(self) -> House:
+        return House(
+            id=self.id,
+            user_id=self.user_id,
+            name=self.name,
+            kind=self.kind,
+            address=self.address,
+            postal_code=self.postal_code,
+            city=self.city,
+            electricity_cups=_cups(self.link(Energy.ELECTRICITY)),
+            gas_cups=_cups(self.link(Energy.GAS)),
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+
+
+def _cups(link: SupplyLink | None) -> str | None:
+    return link.cups if link else None

@@ -1,48 +1,45 @@
-"""Reading and listing houses, as the caller may see them.
-
-Creating and changing houses under the duplicate-address rule."""
+"""Houses as the caller may see them, created and changed under the duplicate-address rule."""
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from shared.core.auth import Caller
 from shared.core.dynamodb.pages import PageRequest
 from shared.core.errors import ConflictError, FieldProblem, NotFoundError, UniqueValueTakenError
 from shared.core.models import Page
-from shared.houses import dal as house_registry
-from shared.houses import dal as houses
+from shared.houses import dal
 from shared.houses.addresses import address_key
-from shared.houses.dal import HouseRecord
-from shared.houses.models import House, HouseCreate, HouseUpdate
+from shared.houses.models import House, HouseCreate, HouseUpdate, StoredHouse
 from shared.users.visibility import may_see_owner, require_visible_user
 
 
 def get_house(caller: Caller, house_id: str) -> House:
-    return visible_house_record(caller, house_id).to_house()
+    return visible_house(caller, house_id).to_house()
 
 
 def list_houses(caller: Caller, user_id: str, page: PageRequest) -> Page[House]:
     require_visible_user(caller, user_id)
-    items, cursor = houses.list_houses(user_id, page)
+    items, cursor = dal.list_houses(user_id, page)
     return Page[House](items=items, next_cursor=cursor)
 
 
-def visible_house_record(caller: Caller, house_id: str) -> HouseRecord:
+def visible_house(caller: Caller, house_id: str) -> StoredHouse:
     """The house, if the caller may see it (operators, its owner); NotFoundError otherwise."""
-    record = houses.get_house_record(house_id)
-    if record is None or not may_see_owner(caller, record.user_id):
+    house = dal.get_house(house_id)
+    if house is None or not may_see_owner(caller, house.user_id):
         raise NotFoundError(f"house {house_id} not found")
-    return record
+    return house
 
 
 def create_house(caller: Caller, user_id: str, body: HouseCreate) -> House:
     require_visible_user(caller, user_id)
-    now = datetime.now(UTC).isoformat()
-    record = HouseRecord(
-        str(uuid.uuid4()),
+    now = datetime.now(UTC)
+    house = StoredHouse(
+        id=str(uuid.uuid4()),
         user_id=user_id,
         name=body.name,
-        kind=body.kind.value,
+        kind=body.kind,
         address=body.address,
         postal_code=body.postal_code,
         city=body.city,
@@ -51,24 +48,19 @@ def create_house(caller: Caller, user_id: str, body: HouseCreate) -> House:
         updated_at=now,
     )
     try:
-        house_registry.create_house(record)
+        return dal.create_house(house).to_house()
     except UniqueValueTakenError as taken:
         raise _duplicate_address(taken) from None
-    return record.to_house()
 
 
 def update_house(caller: Caller, house_id: str, body: HouseUpdate) -> House:
-    record = visible_house_record(caller, house_id)
-    previous_key = record.address_key
-    for name, value in body.changes().items():
-        setattr(record, name, value.value if name == "kind" else value)
-    record.address_key = address_key(record.user_id, record.postal_code, record.address)
-    record.updated_at = datetime.now(UTC).isoformat()
+    house = visible_house(caller, house_id)
+    changed = replace(house, **body.changes(), updated_at=datetime.now(UTC))
+    changed = replace(changed, address_key=address_key(changed.user_id, changed.postal_code, changed.address))
     try:
-        house_registry.save_changes(record, previous_key)
+        return dal.save_changes(changed, previous_address_key=house.address_key).to_house()
     except UniqueValueTakenError as taken:
         raise _duplicate_address(taken) from None
-    return record.to_house()
 
 
 def _duplicate_address(taken: UniqueValueTakenError) -> ConflictError:

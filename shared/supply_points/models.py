@@ -1,4 +1,7 @@
-from datetime import date
+"""CUPS links: the body that sets one, the history entry each link leaves, and the event it announces."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
@@ -33,3 +36,19 @@ class SupplyPointLinked(BaseModel):
     supply_point: str
     energy: Energy
     house_id: str
+
+
+@dataclass(frozen=True)
+class CupsLinkEntry:
+    """One link of a supply point (20-character CUPS) to a house, in the history every link and unlink is kept in:
+    current while `unlinked_at` is None."""
+
+    supply_point: str
+    link_id: str  # "<linked_at>#<house id>": the history in time order
+    house_id: str
+    energy: Energy
+    cups: str  # as written on the house (20 or 22 characters)
+    since: date | None  # the operator's `since`, as given
+    visible_from: date | None  # the first local day the house sees; None: everything stored
+    linked_at: datetime
+    unlinked_at: datetime | None = None

@@ -1,6 +1,7 @@
 """What every stored contract and invoice carries besides its body, and where it came from."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import BaseModel, Field
 
@@ -46,3 +47,27 @@ class StoredDocument(BaseModel):
     source: str = Field(description="'portal', or the billing system it was imported from", examples=["portal"])
     external_id: str | None = Field(description="The document's id in the billing system it was imported from")
     created_at: Timestamp
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """A contract or invoice as stored, whatever its kind (`kind` is its BillingKind's segment): its body as
+    validated (JSON), the days it covers, where it came from and when it was stored and last changed."""
+
+    house_id: str
+    kind: str
+    id: str
+    cups: str  # the house's CUPS of that energy when stored
+    body: str
+    first_day: date
+    last_day: date | None  # None: an open-ended contract
+    origin: Origin
+    created_at: str
+    updated_at: str | None = None  # None until a contract is first changed
+
+    def in_force(self, day: date) -> bool:
+        """Whether a document that starts by `day` still covers it."""
+        return self.last_day is None or self.last_day >= day
+
+    def days_text(self) -> str:
+        return f"{self.first_day} to {self.last_day}" if self.last_day else f"{self.first_day} on (open-ended)"

@@ -3,32 +3,33 @@ two of one energy in force on the same day. A change replaces the stored contrac
 the version it replaced as history."""
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from shared.billing.dal import documents
-from shared.billing.dal import keys as guarded_writes
-from shared.billing.dal.documents import replaced_version
-from shared.billing.dal.keys import FRESH, ContractTimelineRecord, KeyItems
+from shared.billing.dal import keys as billing_keys
+from shared.billing.dal.keys import FRESH, KeyItems
 from shared.billing.kinds import BillingKind
 from shared.billing.models.contracts import ContractBody
 from shared.billing.models.documents import PORTAL, Correction, Origin, StoredDocument
-from shared.billing.services.documents import document_from, document_record, in_force
-from shared.billing.services.storing import decided_again_while_changed, house_cups, new_record
+from shared.billing.models.keys import ContractTimeline
+from shared.billing.services.documents import document_from, stored_entry
+from shared.billing.services.storing import decided_again_while_changed, house_link, new_entry
 from shared.core.auth import Caller
 from shared.core.errors import ConflictError, FieldProblem
 from shared.core.validation import invalid_input
-from shared.houses.dal import HouseRecord
-from shared.houses.service import visible_house_record
+from shared.houses.models import StoredHouse
+from shared.houses.service import visible_house
 
 
 def create_contract[BodyT: ContractBody, DocumentT: StoredDocument](
     caller: Caller, house_id: str, kind: BillingKind[BodyT, DocumentT], body: BodyT
 ) -> DocumentT:
     caller.require_operator()
-    return store_contract(visible_house_record(caller, house_id), kind, body, PORTAL)
+    return store_contract(visible_house(caller, house_id), kind, body, PORTAL)
 
 
 def update_contract[BodyT: ContractBody, DocumentT: StoredDocument](
@@ -36,7 +37,7 @@ def update_contract[BodyT: ContractBody, DocumentT: StoredDocument](
 ) -> DocumentT:
     """The contract with `changes` (any of its fields) applied, checked as a new contract is."""
     caller.require_operator()
-    house = visible_house_record(caller, house_id)
+    house = visible_house(caller, house_id)
     document, _ = replace_contract(
         house.id, kind, contract_id, lambda stored: _with_changes(stored, changes), Correction.by_operator(caller.sub)
     )
@@ -44,18 +45,18 @@ def update_contract[BodyT: ContractBody, DocumentT: StoredDocument](
 
 
 def store_contract[BodyT: ContractBody, DocumentT: StoredDocument](
-    house: HouseRecord, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin, keys: KeyItems = FRESH
+    house: StoredHouse, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin, keys: KeyItems = FRESH
 ) -> DocumentT:
     """Store a new contract of the house. ConflictError when the house has no CUPS of that energy, or when
     another of its contracts of that energy is in force on any day of this one. `keys`: key items read
     beforehand (a batch of imports)."""
-    cups, _ = house_cups(house, kind.energy)
+    cups = house_link(house, kind.energy).cups
 
-    def attempt(timeline: ContractTimelineRecord) -> DocumentT:
+    def attempt(timeline: ContractTimeline) -> DocumentT:
         _refuse_overlap(house.id, kind, body)
-        record = new_record(house, kind, body, cups, origin)
-        guarded_writes.store_contract(record, timeline)
-        return document_from(kind, record)
+        entry = new_entry(house, kind, body, cups, origin)
+        billing_keys.store_contract(entry, timeline)
+        return document_from(kind, entry)
 
     return _decided_on_the_timeline(house.id, kind, keys, attempt)
 
@@ -72,25 +73,29 @@ def replace_contract[BodyT: ContractBody, DocumentT: StoredDocument](
     such contract; ConflictError when the revised one overlaps another of the house's contracts of that energy.
     `revise` is called on each attempt, so that it applies to what another change just stored."""
 
-    def attempt(timeline: ContractTimelineRecord) -> tuple[DocumentT, bool]:
-        record = document_record(house_id, kind, contract_id)
-        stored = kind.body.model_validate_json(record.body)
+    def attempt(timeline: ContractTimeline) -> tuple[DocumentT, bool]:
+        entry = stored_entry(house_id, kind, contract_id)
+        stored = kind.body.model_validate_json(entry.body)
         body = revise(stored)
         if body == stored:
-            return document_from(kind, record), False
+            return document_from(kind, entry), False
         _refuse_overlap(house_id, kind, body, other_than=contract_id)
-        now = datetime.now(UTC).isoformat()
-        replaced = replaced_version(record, replaced_at=now, replaced_by=correction.by)
-        record.set_content(body.model_dump_json(), *body.days)
-        record.updated_at = now
-        guarded_writes.replace_contract(record, replaced, timeline, correction.import_message)
-        return document_from(kind, record), True
+        first_day, last_day = body.days
+        changed = replace(
+            entry,
+            body=body.model_dump_json(),
+            first_day=first_day,
+            last_day=last_day,
+            updated_at=datetime.now(UTC).isoformat(),
+        )
+        billing_keys.replace_contract(changed, entry, correction.by, timeline, correction.import_message)
+        return document_from(kind, changed), True
 
     return _decided_on_the_timeline(house_id, kind, FRESH, attempt)
 
 
 def _decided_on_the_timeline[T](
-    house_id: str, kind: BillingKind[Any, Any], keys: KeyItems, attempt: Callable[[ContractTimelineRecord], T]
+    house_id: str, kind: BillingKind[Any, Any], keys: KeyItems, attempt: Callable[[ContractTimeline], T]
 ) -> T:
     """Run `attempt` (check, then write) with the house's contract timeline of that energy read before the checks
     it guards, again while another write changes that timeline."""
@@ -112,7 +117,8 @@ def _refuse_overlap(
     # Stored contracts never overlap one another, so of those starting by this one's end only the last one
     # can reach into it.
     latest = documents.last_starting_by(house_id, kind.segment, end, other_than)
-    if latest is not None and in_force(latest, start):
-        days = f"{latest.first_day} to {latest.last_day}" if latest.last_day else f"{latest.first_day} on (open-ended)"
-        message = f"another {kind.energy.value} contract of the house ({latest.id}) is in force from {days}"
+    if latest is not None and latest.in_force(start):
+        message = (
+            f"another {kind.energy.value} contract of the house ({latest.id}) is in force from {latest.days_text()}"
+        )
         raise ConflictError(message, problems=[FieldProblem("start_date", message), FieldProblem("end_date", message)])

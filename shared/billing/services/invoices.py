@@ -13,19 +13,20 @@
 from typing import Any
 
 from shared.billing.dal import documents
-from shared.billing.dal import keys as guarded_writes
-from shared.billing.dal.keys import FRESH, InvoiceNumberRecord, KeyItems
+from shared.billing.dal import keys as billing_keys
+from shared.billing.dal.keys import FRESH, KeyItems
 from shared.billing.kinds import BillingKind
 from shared.billing.models.contracts import power_periods
 from shared.billing.models.documents import PORTAL, Origin, StoredDocument
 from shared.billing.models.invoices import ElectricityInvoiceBody, InvoiceBody, StoredInvoice
+from shared.billing.models.keys import InvoiceNumber
 from shared.billing.models.values import PerPeriod, period_mismatches
 from shared.billing.services.documents import document_from, electricity_tariff_on
-from shared.billing.services.storing import decided_again_while_changed, house_cups, new_record
+from shared.billing.services.storing import decided_again_while_changed, house_link, new_entry
 from shared.core.auth import Caller
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
-from shared.houses.dal import HouseRecord
-from shared.houses.service import visible_house_record
+from shared.houses.models import StoredHouse
+from shared.houses.service import visible_house
 from shared.tariffs import Period, tariff_periods
 
 
@@ -33,15 +34,16 @@ def create_invoice[BodyT: InvoiceBody, DocumentT: StoredDocument](
     caller: Caller, house_id: str, kind: BillingKind[BodyT, DocumentT], body: BodyT
 ) -> StoredInvoice[DocumentT]:
     caller.require_operator()
-    return store_invoice(visible_house_record(caller, house_id), kind, body, PORTAL)
+    return store_invoice(visible_house(caller, house_id), kind, body, PORTAL)
 
 
 def store_invoice[BodyT: InvoiceBody, DocumentT: StoredDocument](
-    house: HouseRecord, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin, keys: KeyItems = FRESH
+    house: StoredHouse, kind: BillingKind[BodyT, DocumentT], body: BodyT, origin: Origin, keys: KeyItems = FRESH
 ) -> StoredInvoice[DocumentT]:
     """The new invoice (created), or the one already stored with this number and content (not created).
     `keys`: key items read beforehand (a batch of imports)."""
-    cups, supply_point = house_cups(house, kind.energy)
+    link = house_link(house, kind.energy)
+    cups, supply_point = link.cups, link.supply_point
     if isinstance(body, ElectricityInvoiceBody):
         _require_tariff_periods(house.id, body)
 
@@ -57,22 +59,22 @@ def store_invoice[BodyT: InvoiceBody, DocumentT: StoredDocument](
             corrected = keys.invoice_number(kind.energy, supply_point, body.corrects_invoice_number)
             if not corrected.invoices:
                 raise _nothing_to_correct(body, cups)
-        record = new_record(house, kind, body, cups, origin)
-        guarded_writes.store_invoice(record, number)
-        return StoredInvoice[DocumentT](invoice=document_from(kind, record), created=True)
+        entry = new_entry(house, kind, body, cups, origin)
+        billing_keys.store_invoice(entry, number)
+        return StoredInvoice[DocumentT](invoice=document_from(kind, entry), created=True)
 
     return decided_again_while_changed(attempt)
 
 
 def _same_invoice[DocumentT: StoredDocument](
-    kind: BillingKind[Any, DocumentT], number: InvoiceNumberRecord, body: InvoiceBody
+    kind: BillingKind[Any, DocumentT], number: InvoiceNumber, body: InvoiceBody
 ) -> DocumentT | None:
     for ref in number.invoices:
-        record = documents.get_document(ref.house_id, kind.segment, ref.id)
-        if record is None:  # written in the same transaction as its number: a broken invariant, not bad input
-            raise RuntimeError(f"invoice number {number.key} refers to a missing invoice {ref.id}")
-        if kind.body.model_validate_json(record.body) == body:
-            return document_from(kind, record)
+        entry = documents.get_document(ref.house_id, kind.segment, ref.id)
+        if entry is None:  # written in the same transaction as its number: a broken invariant, not bad input
+            raise RuntimeError(f"invoice number {number.number} of {number.supply_point} refers to a missing {ref.id}")
+        if kind.body.model_validate_json(entry.body) == body:
+            return document_from(kind, entry)
     return None
 
 

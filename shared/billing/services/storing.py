@@ -6,46 +6,42 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.billing.dal.documents import BillingDocumentRecord, partition
 from shared.billing.dal.keys import ChangedMeanwhileError
 from shared.billing.kinds import BillingKind
 from shared.billing.models.contracts import ContractBody
-from shared.billing.models.documents import Origin
+from shared.billing.models.documents import DocumentEntry, Origin
 from shared.billing.models.invoices import InvoiceBody
 from shared.core.errors import ConflictError, FieldProblem
-from shared.houses.dal import HouseRecord
+from shared.houses.models import StoredHouse, SupplyLink
 from shared.supply_points.cups import Energy
 
 _ATTEMPTS = 5
 
 
-def house_cups(house: HouseRecord, energy: Energy) -> tuple[str, str]:
-    """(the house's CUPS of that energy, its supply point); a ConflictError naming `<energy>_cups` without one."""
-    field = f"{energy.value}_cups"
-    link = house.current_link(energy)
+def house_link(house: StoredHouse, energy: Energy) -> SupplyLink:
+    """The house's link of that energy; a ConflictError naming `<energy>_cups` without one."""
+    link = house.link(energy)
     if link is None:
         message = f"the house has no {energy.value} CUPS: link one before storing {energy.value} contracts or invoices"
-        raise ConflictError(message, problems=[FieldProblem(field, message)])
-    return getattr(house, field), link[0]
+        raise ConflictError(message, problems=[FieldProblem(f"{energy.value}_cups", message)])
+    return link
 
 
-def new_record(
-    house: HouseRecord, kind: BillingKind[Any, Any], body: ContractBody | InvoiceBody, cups: str, origin: Origin
-) -> BillingDocumentRecord:
-    document_id = str(uuid.uuid4())
-    record = BillingDocumentRecord(
-        partition(house.id, kind.segment),
-        document_id,
+def new_entry(
+    house: StoredHouse, kind: BillingKind[Any, Any], body: ContractBody | InvoiceBody, cups: str, origin: Origin
+) -> DocumentEntry:
+    first_day, last_day = body.days
+    return DocumentEntry(
         house_id=house.id,
         kind=kind.segment,
+        id=str(uuid.uuid4()),
         cups=cups,
-        source=origin.source,
-        external_id=origin.external_id,
-        import_message=origin.import_message,
+        body=body.model_dump_json(),
+        first_day=first_day,
+        last_day=last_day,
+        origin=origin,
         created_at=datetime.now(UTC).isoformat(),
     )
-    record.set_content(body.model_dump_json(), *body.days)
-    return record
 
 
 def decided_again_while_changed[T](attempt: Callable[[], T]) -> T:

@@ -1,6 +1,8 @@
 """Unique values (a user's email or NIF, a house's address) as items claimed inside the transaction that
 writes their owner, so two racing requests can never both succeed."""
 
+from collections.abc import Collection
+
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
@@ -28,3 +30,10 @@ def owner_of(key: str) -> str | None:
         return str(UniqueKeyRecord.get(key, consistent_read=True).owner_id)
     except UniqueKeyRecord.DoesNotExist:
         return None
+
+
+def owners_of(keys: Collection[str]) -> dict[str, str]:
+    """The owner of each of the keys that is claimed, in one batch read."""
+    if not keys:
+        return {}
+    return {item.key: item.owner_id for item in UniqueKeyRecord.batch_get(list(keys), consistent_read=True)}

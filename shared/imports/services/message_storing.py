@@ -17,14 +17,15 @@ A rectifying or cancelling invoice may arrive before the invoice it corrects (a 
 that refusal is worth waiting for (AwaitingCorrectedInvoiceError) rather than final."""
 
 from shared.billing.dal import documents
-from shared.billing.dal import keys as guarded_writes
-from shared.billing.dal.keys import ExternalIdClaimRecord, ExternalIdTakenError, KeyItems
+from shared.billing.dal import keys as billing_keys
+from shared.billing.dal.keys import ExternalIdTakenError, KeyItems
 from shared.billing.models.contracts import ContractBody
 from shared.billing.models.documents import Correction, Origin, StoredDocument
+from shared.billing.models.keys import ExternalIdClaim
 from shared.billing.services.contracts import replace_contract, store_contract
 from shared.billing.services.invoices import store_invoice
 from shared.core.errors import ConflictError, DomainError, FieldProblem, InvalidInputError
-from shared.houses.dal import HouseRecord
+from shared.houses.models import StoredHouse
 from shared.imports.messages import ImportMessage
 from shared.imports.models import MessageRef, Outcome, OutcomeKind
 from shared.supply_points.cups import supply_point_key
@@ -40,7 +41,7 @@ class AwaitingCorrectedInvoiceError(Exception):
         self.outcome = outcome
 
 
-def store_message(house: HouseRecord, message: ImportMessage, ref: MessageRef, keys: KeyItems) -> Outcome:
+def store_message(house: StoredHouse, message: ImportMessage, ref: MessageRef, keys: KeyItems) -> Outcome:
     """Raises what is worth retrying: a ConflictError naming no field is contention between concurrent
     writers ("try again"), not a refusal."""
     origin = Origin(message.source, message.external_id, import_message=ref.key)
@@ -66,7 +67,7 @@ def store_message(house: HouseRecord, message: ImportMessage, ref: MessageRef, k
     return _outcome(OutcomeKind.DUPLICATE, message, document.id)  # e.g. typed in the portal first
 
 
-def _store(house: HouseRecord, message: ImportMessage, origin: Origin, keys: KeyItems) -> tuple[StoredDocument, bool]:
+def _store(house: StoredHouse, message: ImportMessage, origin: Origin, keys: KeyItems) -> tuple[StoredDocument, bool]:
     if isinstance(message.body, ContractBody):
         return store_contract(house, message.kind, message.body, origin, keys), True
     stored = store_invoice(house, message.kind, message.body, origin, keys)
@@ -75,7 +76,7 @@ def _store(house: HouseRecord, message: ImportMessage, origin: Origin, keys: Key
 
 def _claimed_outcome(message: ImportMessage, ref: MessageRef) -> Outcome | None:
     """The outcome given by the claim of the message's (source, external id); None when nothing claims it."""
-    claim = guarded_writes.external_id_claim(message.source, message.external_id)
+    claim = billing_keys.external_id_claim(message.source, message.external_id)
     if claim is None:
         return None
     if claim.stored_or_corrected_by(ref.key):
@@ -90,7 +91,7 @@ def _claimed_outcome(message: ImportMessage, ref: MessageRef) -> Outcome | None:
     return _other_content(message, claim)
 
 
-def _correction(message: ImportMessage, ref: MessageRef, claim: ExternalIdClaimRecord) -> Outcome:
+def _correction(message: ImportMessage, ref: MessageRef, claim: ExternalIdClaim) -> Outcome:
     try:
         _, changed = replace_contract(
             claim.house_id,
@@ -106,7 +107,7 @@ def _correction(message: ImportMessage, ref: MessageRef, claim: ExternalIdClaimR
     return _outcome(OutcomeKind.STORED if changed else OutcomeKind.DUPLICATE, message, claim.document_id)
 
 
-def _other_content(message: ImportMessage, claim: ExternalIdClaimRecord) -> Outcome:
+def _other_content(message: ImportMessage, claim: ExternalIdClaim) -> Outcome:
     reason = (
         f"{message.source} already imported {message.external_id} as {claim.kind} {claim.document_id}, "
         f"with other content"

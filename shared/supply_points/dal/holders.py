@@ -3,29 +3,28 @@ then their houses) instead of two reads per supply point."""
 
 from collections.abc import Iterable
 
-from shared.core.dynamodb.unique_keys import UniqueKeyRecord
-from shared.houses.dal import HouseRecord
+from shared.core.dynamodb.unique_keys import owners_of
+from shared.houses.dal import get_houses
+from shared.houses.models import StoredHouse
 from shared.supply_points.cups import Energy
 from shared.supply_points.dal.cups_links import supply_point_key
 
 SupplyPoint = tuple[Energy, str]
 
 
-def holders(supply_points: Iterable[SupplyPoint]) -> dict[SupplyPoint, HouseRecord]:
+def holders(supply_points: Iterable[SupplyPoint]) -> dict[SupplyPoint, StoredHouse]:
     """The house holding each supply point; supply points no house holds are left out."""
     by_key = {supply_point_key(energy, point): (energy, point) for energy, point in supply_points}
-    if not by_key:
-        return {}
-    owners = {item.key: item.owner_id for item in UniqueKeyRecord.batch_get(list(by_key), consistent_read=True)}
+    owners = owners_of(by_key)
     if not owners:
         return {}
-    houses = {house.id: house for house in HouseRecord.batch_get(set(owners.values()), consistent_read=True)}
-    found: dict[SupplyPoint, HouseRecord] = {}
+    houses = get_houses(owners.values())
+    found: dict[SupplyPoint, StoredHouse] = {}
     for key, owner in owners.items():
         energy, point = by_key[key]
         house = houses.get(owner)
         # Both items change in one transaction; a link that moved between the two reads counts as no holder
         # (the caller holds the message and looks again).
-        if house is not None and (link := house.current_link(energy)) is not None and link[0] == point:
+        if house is not None and (link := house.link(energy)) is not None and link.supply_point == point:
             found[(energy, point)] = house
     return found
