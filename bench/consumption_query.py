@@ -45,18 +45,16 @@ def median_ms(action: Any, runs: int) -> float:
 
 def store_year() -> None:
     from shared.metering.dal import readings as metering  # noqa: PLC0415 - after the environment names the tables
+    from shared.metering.hour_groups import HourValues, SupplyPointMonth  # noqa: PLC0415
     from shared.metering.readings import Quality, Source  # noqa: PLC0415
 
     start = int(datetime(YEAR - 1, 12, 31, 23, tzinfo=UTC).timestamp())
     end = int(datetime(YEAR, 12, 31, 23, tzinfo=UTC).timestamp())
-    by_month: dict[str, list[tuple[int, int, int, Quality]]] = {}
+    by_month: dict[str, list[HourValues]] = {}
     for hour in range(start, end, 3600):
-        by_month.setdefault(metering.month_of(hour), []).append((hour, 100 + hour % 700, 0, Quality.REAL))
+        by_month.setdefault(metering.month_of(hour), []).append(HourValues(hour, 100 + hour % 700, 0, Quality.REAL))
     file = metering.MeteringFileVersion(Source.F5D, f"{YEAR + 1}0110", 0, "bench-year", "2025-01-10T00:00:00+00:00")
-    metering.save_records(
-        metering.metering_record(CUPS[:20], month, file, 0, metering.pack_hours(hours))
-        for month, hours in by_month.items()
-    )
+    metering.save_hours(file, 0, (SupplyPointMonth(CUPS[:20], month, hours) for month, hours in by_month.items()))
 
 
 def main() -> None:

@@ -119,7 +119,7 @@ def split_and_ingest(object_key: str, etag: str) -> PipelineRun:
     from shared.core.clients.message_queue import MessageQueue  # noqa: PLC0415
     from shared.core.clients.object_store import ObjectStore  # noqa: PLC0415
     from shared.metering.dal.files import MeteringFileRecord  # noqa: PLC0415
-    from shared.metering.models import ChunkMessage  # noqa: PLC0415
+    from shared.metering.queue_messages import ChunkMessage  # noqa: PLC0415
     from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion  # noqa: PLC0415
     from shared.metering.services.splitting import MeteringFileSplitter  # noqa: PLC0415
 

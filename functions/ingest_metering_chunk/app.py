@@ -10,7 +10,7 @@ from shared.core.clients.domain_events import DomainEvents
 from shared.core.clients.object_store import ObjectStore
 from shared.core.observability import logger
 from shared.core.settings import FunctionSettings
-from shared.metering.models import ChunkRecord
+from shared.metering.queue_messages import ChunkRecord
 from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion
 
 

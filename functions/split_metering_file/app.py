@@ -10,7 +10,7 @@ from shared.core.clients.message_queue import MessageQueue
 from shared.core.clients.object_store import ObjectStore
 from shared.core.observability import logger
 from shared.core.settings import FunctionSettings
-from shared.metering.models import NewFileRecord
+from shared.metering.queue_messages import NewFileRecord
 from shared.metering.services.splitting import MeteringFileSplitter
 
 

@@ -6,18 +6,17 @@ fit fails alone, and SQS retries it, then dead-letters it)."""
 import ipaddress
 import posixpath
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel, SqsRecordModel
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    Json,
     ModelWrapValidatorHandler,
-    PositiveInt,
     SecretStr,
     StringConstraints,
     ValidationError,
@@ -173,24 +172,67 @@ class ConnectionFile(BaseModel):
     error_report: str | None = Field(description="Object key of the report of rejected rows, when there is one")
 
 
-class NewFileRecord(SqsRecordModel):
-    """S3 "Object Created" under raw/, through the EventBridge rule (keys arrive as is, not URL-encoded)."""
-
-    body: Json[S3EventNotificationEventBridgeModel]
-
-
-class ChunkMessage(BaseModel):
-    """One chunk of a split file, to be parsed and stored."""
-
-    model_config = ConfigDict(frozen=True)
-
-    object_key: str  # the raw/ object, which keys the file's record
-    file_id: str
-    file_name: str  # the distributor's name, which tells the kind and the version
-    chunk: PositiveInt
-    chunks_total: PositiveInt
-    first_line: PositiveInt  # line number in the file of the chunk's first line
+class FileStatus(StrEnum):
+    COPIED = "copied"
+    PARSED = "parsed"
+    PARTIALLY_PARSED = "partially_parsed"
+    FAILED = "failed"
 
 
-class ChunkRecord(SqsRecordModel):
-    body: Json[ChunkMessage]
+@dataclass(frozen=True)
+class MeteringFile:
+    """A distributor file copied to raw/, and how far its parse got: the content being parsed (`file_id`: object
+    key and ETag; chunks of another content don't count), its chunks and rows counted so far, and whether its
+    outcome was announced."""
+
+    object_key: str
+    connection_id: str
+    remote_path: str
+    name: str  # the remote file name, which says its kind, distributor and version
+    size: int
+    copied_at: datetime
+    status: FileStatus = FileStatus.COPIED
+    file_id: str | None = None
+    chunks_total: int | None = None
+    chunks_done: int = 0
+    rows_stored: int = 0
+    rows_rejected: int = 0
+    supply_points: int | None = None  # distinct supply points stored, once parsed
+    error: str | None = None  # why the whole file failed (unreadable, unknown name...)
+    error_report_key: str | None = None  # reports/<...>: rejected rows with line and reason
+    outcome_announced: bool = False
+
+    def is_settled(self, file_id: str) -> bool:
+        return self.file_id == file_id and self.status is not FileStatus.COPIED
+
+    @property
+    def is_complete(self) -> bool:
+        """Every chunk of the content is counted, and the status is still to settle."""
+        return self.status is FileStatus.COPIED and self.chunks_done == self.chunks_total
+
+    @property
+    def final_status(self) -> FileStatus:
+        if not self.rows_rejected:
+            return FileStatus.PARSED
+        return FileStatus.PARTIALLY_PARSED if self.rows_stored else FileStatus.FAILED
+
+    def to_connection_file(self) -> ConnectionFile:
+        return ConnectionFile(
+            name=self.name,
+            remote_path=self.remote_path,
+            size=self.size,
+            copied_at=self.copied_at,
+            object_key=self.object_key,
+            status=self.status.value,
+            rows_stored=self.rows_stored,
+            rows_rejected=self.rows_rejected,
+            error=self.error,
+            error_report=self.error_report_key,
+        )
+
+
+class StoredConnection(DistributorConnection):
+    """A connection as stored: what the API shows, and the name of the Secrets Manager secret it signs in with
+    (never serialised)."""
+
+    secret_name: str = Field(exclude=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from shared.metering.hour_groups import HourValues, SupplyPointMonth
 from shared.metering.readings import Quality, Source
 from tests.integration.conftest import Caller, FunctionsApi
 from tests.integration.test_set_cups import new_cups, put_cups
@@ -25,9 +26,8 @@ def store(
         source, generated_on, version, f"{source}-{generated_on}-{version}", generated_on
     )
     quality = Quality.ESTIMATED if estimated else Quality.REAL
-    hours = [(start, wh, 0, quality) for start, wh in sorted(values.items())]
-    record = metering.metering_record(cups[:20], metering.month_of(hours[0][0]), file, 0, metering.pack_hours(hours))
-    metering.save_records([record])
+    hours = [HourValues(start, wh, 0, quality) for start, wh in sorted(values.items())]
+    metering.save_hours(file, 0, [SupplyPointMonth(cups[:20], metering.month_of(hours[0].hour_start_utc), hours)])
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pynamodb.exceptions import UpdateError
 
 from shared.core.dynamodb.pages import PageRequest, read_page
 from shared.core.dynamodb.tables import TableRecord
-from shared.metering.models import Authentication, ConnectionPut, DistributorConnection, LastPoll
+from shared.metering.models import Authentication, ConnectionPut, LastPoll, StoredConnection
 
 
 class LastPollAttribute(MapAttribute[str, Any]):
@@ -46,8 +46,8 @@ class DistributorConnectionRecord(TableRecord):
     revision = NumberAttribute(default=0)  # how many times the settings were written: 1 after the first PUT
     last_poll = LastPollAttribute(null=True)
 
-    def to_connection(self) -> DistributorConnection:
-        return DistributorConnection(
+    def to_connection(self) -> StoredConnection:
+        return StoredConnection(
             id=self.id,
             distributor_code=self.distributor_code,
             host=self.host,
@@ -60,10 +60,11 @@ class DistributorConnectionRecord(TableRecord):
             enabled=self.enabled,
             created_at=datetime.fromisoformat(self.created_at),
             updated_at=datetime.fromisoformat(self.updated_at),
-            last_poll=self.last_poll_model(),
+            last_poll=self._last_poll(),
+            secret_name=self.secret_name,
         )
 
-    def last_poll_model(self) -> LastPoll | None:
+    def _last_poll(self) -> LastPoll | None:
         if self.last_poll is None:
             return None
         return LastPoll(
@@ -75,7 +76,7 @@ class DistributorConnectionRecord(TableRecord):
 
 def save_settings(
     connection_id: str, settings: ConnectionPut, secret_name: str, now: datetime
-) -> tuple[DistributorConnectionRecord, bool]:
+) -> tuple[StoredConnection, bool]:
     """Create or replace the connection's settings (its last poll is kept); True when it was created."""
     record = DistributorConnectionRecord(connection_id)
     stamp = now.isoformat()
@@ -98,26 +99,28 @@ def save_settings(
             fields.revision.add(1),
         ]
     )
-    return record, record.revision == 1
+    return record.to_connection(), record.revision == 1
 
 
-def get_connection(connection_id: str) -> DistributorConnectionRecord | None:
+def get_connection(connection_id: str) -> StoredConnection | None:
     try:
-        return DistributorConnectionRecord.get(connection_id, consistent_read=True)
+        return DistributorConnectionRecord.get(connection_id, consistent_read=True).to_connection()
     except DistributorConnectionRecord.DoesNotExist:
         return None
 
 
-def list_connections(page: PageRequest) -> tuple[list[DistributorConnectionRecord], str | None]:
-    return read_page(
+def list_connections(page: PageRequest) -> tuple[list[StoredConnection], str | None]:
+    records, cursor = read_page(
         lambda limit, start: DistributorConnectionRecord.scan(limit=limit, last_evaluated_key=start),
         page,
         lambda record: {"id": {"S": record.id}},
     )
+    return [record.to_connection() for record in records], cursor
 
 
-def enabled_connections() -> list[DistributorConnectionRecord]:
-    return list(DistributorConnectionRecord.scan(DistributorConnectionRecord.enabled == True))  # noqa: E712
+def enabled_connections() -> list[StoredConnection]:
+    enabled = DistributorConnectionRecord.scan(DistributorConnectionRecord.enabled == True)  # noqa: E712
+    return [record.to_connection() for record in enabled]
 
 
 def record_poll(connection_id: str, poll: LastPoll) -> None:

@@ -1,23 +1,17 @@
 """The MeteringFiles table: every distributor file copied to the raw/ prefix and the outcome of parsing it.
 
-The poller writes the item when it copies a file (status `copied`); the parse pipeline moves it to `parsed`,
-`partially_parsed` (some rows rejected) or `failed`, with its counts and where the error report is.
-
-What the poller reads and writes in the MeteringFiles table: which copies exist, and a new copy's record.
-
-A record is written only if its object key has none yet, so two overlapping polls record a file once.
-
-A metering file's parse as state on its MeteringFiles item, right however often SQS redelivers.
-
+The poller writes the item when it copies a file (status `copied`), only if its object key has none yet, so two
+overlapping polls record a file once. The parse pipeline keeps its state on the item, right however often SQS
+redelivers:
 - The split points the item at one content of the object (its file id) and records how many chunks it cut.
 - Each chunk is counted once: a marker item (conditional put) and the item's counters (ADD) in one transaction.
-- When every chunk is counted, one conditional update settles the status, whichever function gets there first.
+- When every chunk is counted, one conditional update settles the status (`parsed`, `partially_parsed` when
+  some rows were rejected, or `failed`), whichever function gets there first.
 - The outcome is announced by the function that claims it; a claim older than a function's run time is
   abandoned (that function died) and can be taken over."""
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -29,14 +23,7 @@ from pynamodb.transactions import TransactWrite
 from shared.core.dynamodb.pages import PageRequest, read_page
 from shared.core.dynamodb.tables import TableRecord
 from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
-from shared.metering.models import ConnectionFile
-
-
-class FileStatus(StrEnum):
-    COPIED = "copied"
-    PARSED = "parsed"
-    PARTIALLY_PARSED = "partially_parsed"
-    FAILED = "failed"
+from shared.metering.models import ConnectionFile, FileStatus, MeteringFile
 
 
 class FilesByConnectionIndex(GlobalSecondaryIndex["MeteringFileRecord"]):
@@ -66,12 +53,32 @@ class MeteringFileRecord(TableRecord):
     rows_rejected = NumberAttribute(default=0)
     error = UnicodeAttribute(null=True)  # why the whole file failed (unreadable, unknown name...)
     error_report_key = UnicodeAttribute(null=True)  # reports/<...>: rejected rows with line and reason
-    # The parse pipeline's own bookkeeping (shared/dal/metering_file_outcomes.py):
+    # The parse pipeline's own bookkeeping:
     file_id = UnicodeAttribute(null=True)  # the content being parsed (object key + ETag); other chunks don't count
     supply_points = NumberAttribute(null=True)  # distinct supply points stored, once parsed
     outcome_event_claimed_at = UnicodeAttribute(null=True)  # when a function set out to announce the outcome
     outcome_event_sent_at = UnicodeAttribute(null=True)
     by_connection = FilesByConnectionIndex()
+
+    def to_file(self) -> MeteringFile:
+        return MeteringFile(
+            object_key=self.object_key,
+            connection_id=self.connection_id,
+            remote_path=self.remote_path,
+            name=self.name,
+            size=int(self.size),
+            copied_at=datetime.fromisoformat(self.copied_at),
+            status=FileStatus(self.status),
+            file_id=self.file_id,
+            chunks_total=None if self.chunks_total is None else int(self.chunks_total),
+            chunks_done=int(self.chunks_done),
+            rows_stored=int(self.rows_stored),
+            rows_rejected=int(self.rows_rejected),
+            supply_points=None if self.supply_points is None else int(self.supply_points),
+            error=self.error,
+            error_report_key=self.error_report_key,
+            outcome_announced=self.outcome_event_sent_at is not None,
+        )
 
 
 def recorded_keys(object_keys: Collection[str]) -> set[str]:
@@ -120,22 +127,7 @@ def connection_files(connection_id: str, page: PageRequest) -> tuple[list[Connec
             "copied_at": {"S": record.copied_at},
         },
     )
-    return [_connection_file(record) for record in records], cursor
-
-
-def _connection_file(record: MeteringFileRecord) -> ConnectionFile:
-    return ConnectionFile(
-        name=record.name,
-        remote_path=record.remote_path,
-        size=int(record.size),
-        copied_at=datetime.fromisoformat(record.copied_at),
-        object_key=record.object_key,
-        status=record.status,
-        rows_stored=int(record.rows_stored),
-        rows_rejected=int(record.rows_rejected),
-        error=record.error,
-        error_report=record.error_report_key,
-    )
+    return [record.to_file().to_connection_file() for record in records], cursor
 
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -161,24 +153,20 @@ class CountedChunk(TableRecord):
     rows_rejected = NumberAttribute()
 
 
-def file_record(object_key: str) -> MeteringFileRecord:
+def get_file(object_key: str) -> MeteringFile:
     try:
-        return MeteringFileRecord.get(object_key, consistent_read=True)
+        return MeteringFileRecord.get(object_key, consistent_read=True).to_file()
     except DoesNotExist:
         raise FileRecordMissingError(f"no MeteringFiles item for {object_key}") from None
 
 
-def is_settled(record: MeteringFileRecord, file_id: str) -> bool:
-    return record.file_id == file_id and record.status != FileStatus.COPIED
-
-
-def follow_content(record: MeteringFileRecord, file_id: str) -> None:
+def follow_content(file: MeteringFile, file_id: str) -> None:
     """Point the item at this content with its counts started afresh; nothing if it already follows it."""
-    if record.file_id == file_id:
+    if file.file_id == file_id:
         return
     item = MeteringFileRecord
-    unchanged = item.file_id.does_not_exist() if record.file_id is None else item.file_id == record.file_id
-    record.update(
+    unchanged = item.file_id.does_not_exist() if file.file_id is None else item.file_id == file.file_id
+    MeteringFileRecord(file.object_key).update(
         actions=[
             item.file_id.set(file_id),
             item.status.set(FileStatus.COPIED.value),
@@ -235,45 +223,42 @@ def count_chunk(object_key: str, file_id: str, chunk: int, rows_stored: int, row
     return True
 
 
-def settle_if_complete(record: MeteringFileRecord, supply_points: int, report_prefix: str) -> bool:
-    """Set the final status of a file whose chunks are all counted (`record` read after that); False when
-    another function settled it first."""
+def settle_if_complete(file: MeteringFile, supply_points: int, report_prefix: str) -> MeteringFile | None:
+    """Set the final status of a file whose chunks are all counted (`file` read after that): the file as settled,
+    or None when another function settled it first."""
     item = MeteringFileRecord
-    actions: list[Action] = [item.status.set(_final_status(record).value), item.supply_points.set(supply_points)]
-    if record.rows_rejected:
+    actions: list[Action] = [item.status.set(file.final_status.value), item.supply_points.set(supply_points)]
+    if file.rows_rejected:
         actions.append(item.error_report_key.set(report_prefix))
-    if not record.rows_stored and record.rows_rejected:
+    if not file.rows_stored and file.rows_rejected:
         actions.append(item.error.set("every row was rejected (see the error report)"))
     complete = (
         (item.status == FileStatus.COPIED.value)
-        & (item.file_id == record.file_id)
-        & (item.chunks_done == record.chunks_total)
+        & (item.file_id == file.file_id)
+        & (item.chunks_done == file.chunks_total)
     )
-    return _update_if(record, actions, complete)
+    record = MeteringFileRecord(file.object_key)
+    return record.to_file() if _update_if(record, actions, complete) else None
 
 
-def claim_outcome_event(record: MeteringFileRecord, now: datetime, abandoned_after: timedelta) -> bool:
+def claim_outcome_event(file: MeteringFile, now: datetime, abandoned_after: timedelta) -> bool:
     """True for the one function that is to announce the settled outcome now."""
     item = MeteringFileRecord
     unclaimed = item.outcome_event_claimed_at.does_not_exist() | (
         item.outcome_event_claimed_at < (now - abandoned_after).isoformat()
     )
-    condition = item.outcome_event_sent_at.does_not_exist() & (item.file_id == record.file_id) & unclaimed
-    return _update_if(record, [item.outcome_event_claimed_at.set(now.isoformat())], condition)
+    condition = item.outcome_event_sent_at.does_not_exist() & (item.file_id == file.file_id) & unclaimed
+    return _update_if(
+        MeteringFileRecord(file.object_key), [item.outcome_event_claimed_at.set(now.isoformat())], condition
+    )
 
 
-def mark_outcome_event_sent(record: MeteringFileRecord, now: datetime) -> None:
-    record.update(actions=[MeteringFileRecord.outcome_event_sent_at.set(now.isoformat())])
+def mark_outcome_event_sent(file: MeteringFile, now: datetime) -> None:
+    MeteringFileRecord(file.object_key).update(actions=[MeteringFileRecord.outcome_event_sent_at.set(now.isoformat())])
 
 
 def _marker_key(file_id: str, chunk: int) -> str:
     return f"{_MARKER_PREFIX}{file_id}#{chunk:06d}"
-
-
-def _final_status(record: MeteringFileRecord) -> FileStatus:
-    if not record.rows_rejected:
-        return FileStatus.PARSED
-    return FileStatus.PARTIALLY_PARSED if record.rows_stored else FileStatus.FAILED
 
 
 def _update_content(object_key: str, file_id: str, actions: Sequence[Action]) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
 
 from shared.core.dynamodb.tables import TableRecord
+from shared.metering.hour_groups import SupplyPointMonth
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import Quality, Source, StoredHour, source_rank
 
@@ -55,7 +56,7 @@ def month_of(hour_start_utc: int) -> str:
     return datetime.fromtimestamp(hour_start_utc, MADRID).strftime("%Y-%m")
 
 
-def pack_hours(hours: Iterable[tuple[int, int, int, Quality]]) -> bytes:
+def _pack_hours(hours: Iterable[tuple[int, int, int, Quality]]) -> bytes:
     """(hour start epoch seconds, consumption Wh, surplus Wh, quality) -> the stored bytes."""
     return b"".join(
         _PACKED_HOUR.pack(start // 3600, consumption, surplus, _ESTIMATED if quality is Quality.ESTIMATED else 0)
@@ -63,30 +64,27 @@ def pack_hours(hours: Iterable[tuple[int, int, int, Quality]]) -> bytes:
     )
 
 
-def unpack_hours(packed: bytes, source: Source) -> Iterator[StoredHour]:
+def _unpack_hours(packed: bytes, source: Source) -> Iterator[StoredHour]:
     for hour, consumption, surplus, flags in _PACKED_HOUR.iter_unpack(packed):
         quality = Quality.ESTIMATED if flags & _ESTIMATED else Quality.REAL
         yield StoredHour(hour * 3600, consumption, surplus, quality, source)
 
 
-def metering_record(
-    supply_point: str, month: str, file: MeteringFileVersion, chunk: int, packed_hours: bytes
-) -> MeteringRecord:
-    return MeteringRecord(
-        supply_point,
-        f"{month}#{file.precedence}#{file.file_id}#{chunk:06d}",
-        source=file.source.value,
-        file_id=file.file_id,
-        delivered_at=file.delivered_at,
-        hours=packed_hours,
-    )
-
-
-def save_records(records: Iterable[MeteringRecord]) -> None:
-    """Batched writes (25 items a request, unprocessed items retried by PynamoDB)."""
+def save_hours(file: MeteringFileVersion, chunk: int, groups: Iterable[SupplyPointMonth]) -> None:
+    """One item per (supply point, month) group of the file's chunk, batched (25 items a request, unprocessed
+    items retried by PynamoDB)."""
     with MeteringRecord.batch_write() as batch:
-        for record in records:
-            batch.save(record)
+        for group in groups:
+            batch.save(
+                MeteringRecord(
+                    group.supply_point,
+                    f"{group.month}#{file.precedence}#{file.file_id}#{chunk:06d}",
+                    source=file.source.value,
+                    file_id=file.file_id,
+                    delivered_at=file.delivered_at,
+                    hours=_pack_hours(group.hours),
+                )
+            )
 
 
 def stored_hours(supply_point: str, start_utc: int, end_utc: int) -> dict[int, StoredHour]:
@@ -97,7 +95,7 @@ def stored_hours(supply_point: str, start_utc: int, end_utc: int) -> dict[int, S
     for record in records:
         # slot = month # rank # generated_on # version # file id # chunk: the middle three order the files
         order = ("#".join(record.slot.split("#")[1:4]), record.delivered_at)
-        for hour in unpack_hours(record.hours, Source(record.source)):
+        for hour in _unpack_hours(record.hours, Source(record.source)):
             if start_utc <= hour.hour_start_utc < end_utc:
                 current = winners.get(hour.hour_start_utc)
                 if current is None or order > current[0]:

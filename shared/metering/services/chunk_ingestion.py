@@ -19,12 +19,12 @@ from shared.metering import layout
 from shared.metering import supply_point_counts as supply_points
 from shared.metering.dal import files as outcomes
 from shared.metering.dal import readings as metering
-from shared.metering.dal.files import FileStatus, MeteringFileRecord
 from shared.metering.error_reports import ErrorReport
 from shared.metering.file_names import parse_file_name
 from shared.metering.hour_groups import SupplyPointMonths
-from shared.metering.models import ChunkMessage
+from shared.metering.models import FileStatus, MeteringFile
 from shared.metering.parser import read_metering_file
+from shared.metering.queue_messages import ChunkMessage
 
 EVENT_SOURCE = "house-energy.metering"
 FILE_INGESTED = "MeteringFileIngested"
@@ -46,12 +46,12 @@ class ChunkIngestion:
         self._settle(chunk)
 
     def _store_once(self, chunk: ChunkMessage) -> None:
-        record = outcomes.file_record(chunk.object_key)
-        if record.file_id != chunk.file_id:
+        file = outcomes.get_file(chunk.object_key)
+        if file.file_id != chunk.file_id:
             raise outcomes.FileReplacedError(f"{chunk.object_key} no longer follows content {chunk.file_id}")
         if outcomes.chunk_counted(chunk.file_id, chunk.chunk):
             return
-        stored, rejected = self._store(chunk, record.copied_at)
+        stored, rejected = self._store(chunk, file.copied_at.isoformat())
         counted = outcomes.count_chunk(chunk.object_key, chunk.file_id, chunk.chunk, stored, rejected)
         logger.info(
             "chunk stored" if counted else "chunk stored again: a duplicate delivery counted it first",
@@ -61,7 +61,7 @@ class ChunkIngestion:
     def _store(self, chunk: ChunkMessage, delivered_at: str) -> tuple[int, int]:
         """Store the chunk's readings, its error report and its supply points; (rows stored, rows rejected)."""
         name = parse_file_name(chunk.file_name)
-        file = metering.MeteringFileVersion(
+        version = metering.MeteringFileVersion(
             source=name.kind,
             generated_on=name.generated_on.strftime("%Y%m%d"),
             version=name.version or 0,  # the zipped P5D names carry no version
@@ -73,12 +73,7 @@ class ChunkIngestion:
             with self._objects.reading(layout.chunk_key(chunk.file_id, chunk.chunk)) as lines:
                 for reading in read_metering_file(chunk.file_name, lines, on_reject=report.add):
                     months.add(reading)
-            metering.save_records(
-                metering.metering_record(
-                    group.supply_point, group.month, file, chunk.chunk, metering.pack_hours(group.hours)
-                )
-                for group in months.groups()
-            )
+            metering.save_hours(version, chunk.chunk, months.groups())
             if report.rows:
                 self._objects.put(
                     layout.report_key(chunk.file_id, chunk.chunk), report.contents(), content_type="text/csv"
@@ -91,13 +86,15 @@ class ChunkIngestion:
         return months.readings, report.rows
 
     def _settle(self, chunk: ChunkMessage) -> None:
-        record = outcomes.file_record(chunk.object_key)
-        if record.status == FileStatus.COPIED and record.chunks_done == record.chunks_total:
+        file = outcomes.get_file(chunk.object_key)
+        if file.is_complete:
             count = self._count_supply_points(chunk.file_id, chunk.chunks_total)
-            if outcomes.settle_if_complete(record, count, layout.report_prefix(chunk.file_id)):
-                logger.info("file settled", extra=_log(chunk) | {"status": record.status})
-        if record.status != FileStatus.COPIED and record.outcome_event_sent_at is None:
-            self._announce(record)
+            settled = outcomes.settle_if_complete(file, count, layout.report_prefix(chunk.file_id))
+            if settled is not None:
+                logger.info("file settled", extra=_log(chunk) | {"status": settled.status})
+            file = settled or outcomes.get_file(chunk.object_key)
+        if file.status is not FileStatus.COPIED and not file.outcome_announced:
+            self._announce(file)
 
     def _count_supply_points(self, file_id: str, chunks_total: int) -> int:
         """Distinct supply points over every chunk's list, the lists downloaded to disk (constant memory)."""
@@ -111,23 +108,23 @@ class ChunkIngestion:
                 lists.append(local)
             return supply_points.count_distinct(lists)
 
-    def _announce(self, record: MeteringFileRecord) -> None:
-        if not outcomes.claim_outcome_event(record, datetime.now(UTC), _ANNOUNCER_ABANDONED_AFTER):
+    def _announce(self, file: MeteringFile) -> None:
+        if not outcomes.claim_outcome_event(file, datetime.now(UTC), _ANNOUNCER_ABANDONED_AFTER):
             return
         self._events.publish(
             FILE_INGESTED,
             {
-                "object_key": record.object_key,
-                "file_id": record.file_id,
-                "file_name": record.name,
-                "kind": parse_file_name(record.name).kind.value,
-                "status": record.status,
-                "rows_stored": int(record.rows_stored),
-                "rows_rejected": int(record.rows_rejected),
-                "supply_points": int(record.supply_points or 0),
+                "object_key": file.object_key,
+                "file_id": file.file_id,
+                "file_name": file.name,
+                "kind": parse_file_name(file.name).kind.value,
+                "status": file.status.value,
+                "rows_stored": file.rows_stored,
+                "rows_rejected": file.rows_rejected,
+                "supply_points": file.supply_points or 0,
             },
         )
-        outcomes.mark_outcome_event_sent(record, datetime.now(UTC))
+        outcomes.mark_outcome_event_sent(file, datetime.now(UTC))
 
 
 def _log(chunk: ChunkMessage) -> dict[str, object]:

@@ -9,8 +9,7 @@ from shared.core.models import Page
 from shared.metering.clients.connection_secrets import ConnectionSecrets, Credential
 from shared.metering.dal import connections as distributor_connections
 from shared.metering.dal import files as metering_file_copies
-from shared.metering.dal.connections import DistributorConnectionRecord
-from shared.metering.models import ConnectionFile, ConnectionPut, DistributorConnection
+from shared.metering.models import ConnectionFile, ConnectionPut, DistributorConnection, StoredConnection
 
 
 def put_connection(
@@ -24,19 +23,18 @@ def put_connection(
         password=settings.password.get_secret_value() if settings.password else None,
     )
     secret_name = secrets.store(connection_id, credential)
-    record, created = distributor_connections.save_settings(connection_id, settings, secret_name, datetime.now(UTC))
-    return record.to_connection(), created
+    return distributor_connections.save_settings(connection_id, settings, secret_name, datetime.now(UTC))
 
 
 def get_connection(caller: Caller, connection_id: str) -> DistributorConnection:
     caller.require_operator()
-    return _existing(connection_id).to_connection()
+    return _existing(connection_id)
 
 
 def list_connections(caller: Caller, page: PageRequest) -> Page[DistributorConnection]:
     caller.require_operator()
-    records, cursor = distributor_connections.list_connections(page)
-    return Page[DistributorConnection](items=[record.to_connection() for record in records], next_cursor=cursor)
+    connections, cursor = distributor_connections.list_connections(page)
+    return Page[DistributorConnection](items=list(connections), next_cursor=cursor)
 
 
 def list_files(caller: Caller, connection_id: str, page: PageRequest) -> Page[ConnectionFile]:
@@ -46,8 +44,8 @@ def list_files(caller: Caller, connection_id: str, page: PageRequest) -> Page[Co
     return Page[ConnectionFile](items=files, next_cursor=cursor)
 
 
-def _existing(connection_id: str) -> DistributorConnectionRecord:
-    record = distributor_connections.get_connection(connection_id)
-    if record is None:
+def _existing(connection_id: str) -> StoredConnection:
+    connection = distributor_connections.get_connection(connection_id)
+    if connection is None:
         raise NotFoundError(f"distributor connection {connection_id} not found")
-    return record
+    return connection

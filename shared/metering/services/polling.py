@@ -24,8 +24,7 @@ from shared.metering.clients.connection_secrets import read_credential
 from shared.metering.clients.raw_files import RawFileStore
 from shared.metering.dal import connections as distributor_connections
 from shared.metering.dal import files as metering_file_copies
-from shared.metering.dal.connections import DistributorConnectionRecord
-from shared.metering.models import LastPoll
+from shared.metering.models import LastPoll, StoredConnection
 from shared.metering.ssh_keys import parse_host_key
 
 
@@ -58,13 +57,13 @@ def poll_enabled_connections(
     """Poll every enabled connection while time allows; the outcome of each one polled, by connection id."""
     connections = sorted(
         distributor_connections.enabled_connections(),
-        key=lambda connection: connection.last_poll.at if connection.last_poll else "",
+        key=lambda connection: connection.last_poll.at.isoformat() if connection.last_poll else "",
     )
     return poll_connections(connections, store, budget, timeouts)
 
 
 def poll_connections(
-    connections: list[DistributorConnectionRecord],
+    connections: list[StoredConnection],
     store: RawFileStore,
     budget: TimeBudget,
     timeouts: sftp.Timeouts = sftp.DEFAULT_TIMEOUTS,
@@ -91,7 +90,7 @@ class ConnectionPoll:
     """One poll of one connection: copies what is new, and says how it went."""
 
     def __init__(
-        self, connection: DistributorConnectionRecord, store: RawFileStore, budget: TimeBudget, timeouts: sftp.Timeouts
+        self, connection: StoredConnection, store: RawFileStore, budget: TimeBudget, timeouts: sftp.Timeouts
     ) -> None:
         self._connection = connection
         self._store = store
@@ -118,7 +117,7 @@ class ConnectionPoll:
         credential = read_credential(self._connection.secret_name)
         return sftp.SftpEndpoint(
             host=self._connection.host,
-            port=int(self._connection.port),
+            port=self._connection.port,
             username=self._connection.username,
             host_key=parse_host_key(self._connection.host_key),
             private_key=credential.private_key,

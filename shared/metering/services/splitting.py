@@ -21,12 +21,12 @@ from shared.core.clients.object_store import ObjectChangedError, ObjectStore
 from shared.core.observability import logger
 from shared.metering import layout
 from shared.metering.dal import files as outcomes
-from shared.metering.dal.files import MeteringFileRecord
 from shared.metering.decompression import open_text
 from shared.metering.errors import MeteringFileError
 from shared.metering.file_names import parse_file_name
 from shared.metering.line_chunks import LineChunk, Read, split_lines
-from shared.metering.models import ChunkMessage
+from shared.metering.models import MeteringFile
+from shared.metering.queue_messages import ChunkMessage
 
 LINES_PER_CHUNK = 200_000  # ~15 MB of text, ~2 MB gzipped: parsed and stored in seconds by one function
 RECORD_WAITS = (0.25, 0.5, 1, 2, 4, 8)  # seconds between looks for the file's record
@@ -48,14 +48,14 @@ class MeteringFileSplitter:
             return
         file_id = layout.file_id(object_key, etag)
         log = {"object_key": object_key, "file_id": file_id}
-        record = _recorded_copy(object_key)
-        if outcomes.is_settled(record, file_id):
-            logger.info("already split and settled: a redelivered event", extra=log | {"status": record.status})
+        file = _recorded_copy(object_key)
+        if file.is_settled(file_id):
+            logger.info("already split and settled: a redelivered event", extra=log | {"status": file.status})
             return
         try:
             with self._objects.reading(object_key, etag=etag) as body:
-                outcomes.follow_content(record, file_id)
-                chunks = self._split_readable(body, record.name, file_id)
+                outcomes.follow_content(file, file_id)
+                chunks = self._split_readable(body, file.name, file_id)
         except ObjectChangedError:
             logger.info("the object changed since this event: its newer content has an event of its own", extra=log)
             return
@@ -70,7 +70,7 @@ class MeteringFileSplitter:
                     ChunkMessage(
                         object_key=object_key,
                         file_id=file_id,
-                        file_name=record.name,
+                        file_name=file.name,
                         chunk=chunk.number,
                         chunks_total=len(chunks),
                         first_line=chunk.first_line,
@@ -99,15 +99,15 @@ class MeteringFileSplitter:
             return split_lines(_reporting_corrupt_data(text.buffer.read), LINES_PER_CHUNK, write_chunk)
 
 
-def _recorded_copy(object_key: str) -> MeteringFileRecord:
+def _recorded_copy(object_key: str) -> MeteringFile:
     """The file's record, which the poller writes right after the upload whose event this is: give it a moment
     before leaving the retry to SQS, which comes back only after the queue's visibility timeout."""
     for pause in RECORD_WAITS:
         try:
-            return outcomes.file_record(object_key)
+            return outcomes.get_file(object_key)
         except outcomes.FileRecordMissingError:
             time.sleep(pause)
-    return outcomes.file_record(object_key)
+    return outcomes.get_file(object_key)
 
 
 def _reporting_corrupt_data(read: Read) -> Read:

@@ -1,6 +1,6 @@
 import json
 
-from shared.metering.models import ChunkMessage, ChunkRecord, NewFileRecord
+from shared.metering.queue_messages import ChunkMessage, ChunkRecord, NewFileRecord
 
 KEY = "raw/conn-1/out/F5D 0021+ñ_0762_20240403.0@12-34"
 
