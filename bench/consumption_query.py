@@ -44,7 +44,7 @@ def median_ms(action: Any, runs: int) -> float:
 
 
 def store_year() -> None:
-    from shared.metering.dal import readings as metering  # noqa: PLC0415 - after the environment names the tables
+    from shared.metering.dal import metering  # noqa: PLC0415 - after the environment names the tables
     from shared.metering.hour_groups import HourValues, SupplyPointMonth  # noqa: PLC0415
     from shared.metering.readings import Quality, Source  # noqa: PLC0415
 
@@ -68,7 +68,7 @@ def main() -> None:
         deployment = provision(template, prefix="bench", region=REGION)
         export_function_environments(deployment)
         from shared.houses.dal import HouseRecord  # noqa: PLC0415
-        from shared.metering.dal import readings as metering  # noqa: PLC0415
+        from shared.metering.dal import metering  # noqa: PLC0415
         from shared.supply_points.cups import Energy  # noqa: PLC0415
         from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
 

@@ -159,7 +159,7 @@ def invoice_messages(houses: list[Any], count: int) -> list[dict[str, Any]]:
 def through_the_queue(deployment: Deployment, messages: list[dict[str, Any]]) -> float:
     """Seconds from queueing the messages to the last outcome written."""
     from shared.core.clients.message_queue import MessageQueue  # noqa: PLC0415
-    from shared.imports.deliveries import posted_message  # noqa: PLC0415
+    from shared.imports.services.submissions import posted_message  # noqa: PLC0415
 
     function = deployment.template.function("ImportInvoicesFunction")
     [event] = [event for event in function.events if event.type == "SQS"]

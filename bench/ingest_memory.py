@@ -31,7 +31,7 @@ HOURS_PER_CUPS = 744  # May
 PIPELINE_MODULES = (
     "shared.metering.services.splitting",
     "shared.metering.services.chunk_ingestion",
-    "shared.metering.dal.readings",
+    "shared.metering.dal.metering",
 )
 PEAK_GOAL_MB = 300
 FLAT_GOAL = 1.2

@@ -6,7 +6,7 @@ from shared.core.http.docs import IdempotencyKey, responses
 from shared.core.http.idempotency import create_once
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.settings import FunctionSettings
-from shared.houses import service as house_changes
+from shared.houses import service as houses
 from shared.houses.models import House, HouseCreate
 
 
@@ -31,9 +31,7 @@ router = Router()
 )
 def create_house(user_id: str, house: HouseCreate, idempotency_key: IdempotencyKey = None) -> House:
     caller = current_caller(router)
-    return create_once(
-        router, idempotency_key, house, lambda: house_changes.create_house(caller, user_id, house), House
-    )
+    return create_once(router, idempotency_key, house, lambda: houses.create_house(caller, user_id, house), House)
 
 
 app = build_resolver(router)

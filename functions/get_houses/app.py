@@ -2,10 +2,10 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.http.docs import Cursor, Limit, responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 from shared.core.settings import FunctionSettings
 from shared.houses import service as houses
 from shared.houses.models import House

@@ -5,10 +5,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.http.docs import Cursor, Limit, responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 from shared.core.settings import FunctionSettings
 from shared.users import service as users
 from shared.users.models import User

@@ -8,10 +8,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.http.docs import Cursor, Limit, responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 from shared.core.settings import FunctionSettings
 from shared.metering.clients.connection_secrets import ConnectionSecrets
 from shared.metering.models import ConnectionFile, ConnectionId, ConnectionPut, DistributorConnection

@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from shared.core.http.docs import responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.settings import FunctionSettings
-from shared.houses import service as house_changes
+from shared.houses import service as houses
 from shared.houses.models import House, HouseUpdate
 
 
@@ -23,7 +23,7 @@ router = Router()
 
 @router.patch("/houses/<house_id>", tags=["Houses"], responses=responses(House, 400, 404, 409, 422))
 def update_house(house_id: str, changes: HouseUpdate) -> House:
-    return house_changes.update_house(current_caller(router), house_id, changes)
+    return houses.update_house(current_caller(router), house_id, changes)
 
 
 app = build_resolver(router)

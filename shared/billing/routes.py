@@ -16,11 +16,11 @@ from shared.billing.kinds import BillingKind
 from shared.billing.models.contracts import ContractChanges
 from shared.billing.models.invoices import StoredInvoice
 from shared.billing.services import contracts, documents, invoices
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.http.docs import Cursor, IdempotencyKey, Limit, responses
 from shared.core.http.idempotency import create_once
 from shared.core.http.resolver import current_caller
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 
 _WRITE_ERRORS = (400, 403, 404, 409, 422)
 

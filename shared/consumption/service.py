@@ -4,12 +4,12 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.billing.services.documents import electricity_tariff_on
-from shared.consumption import points as consumption
+from shared.consumption import points
 from shared.consumption.models import ConsumptionReport, Granularity, PeriodTotals
 from shared.core.auth import Caller
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.houses.service import visible_house
-from shared.metering.dal import readings as metering
+from shared.metering.dal import metering
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import StoredHour
 from shared.supply_points.cups import Energy
@@ -23,7 +23,7 @@ def _periods(house_id: str, hours: list[tuple[int, StoredHour | None]], end_day:
     # The contract in force on the last day asked for decides the tariff (one read, whatever the range);
     # a house without an electricity contract is split as 2.0TD, the domestic tariff.
     tariff = electricity_tariff_on(house_id, end_day - timedelta(days=1)) or Tariff.T20TD
-    return consumption.period_totals(hours, tariff, zone)
+    return points.period_totals(hours, tariff, zone)
 
 
 def consumption_report(
@@ -42,17 +42,15 @@ def consumption_report(
     visible_from = entry.visible_from if entry else None
     # Distributor files label hours in peninsular time; supplies elsewhere are shown in it too for now.
     zone = MADRID
-    start, end = consumption.local_day_bounds(first_day, end_day, zone)
-    hours = consumption.visible_hours(
-        metering.stored_hours(link.supply_point, start, end), start, end, visible_from, zone
-    )
+    start, end = points.local_day_bounds(first_day, end_day, zone)
+    hours = points.visible_hours(metering.stored_hours(link.supply_point, start, end), start, end, visible_from, zone)
     return ConsumptionReport(
         house_id=house.id,
         cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=consumption.points(hours, granularity, zone),
-        totals=consumption.totals(hours),
+        points=points.points(hours, granularity, zone),
+        totals=points.totals(hours),
         periods=_periods(house.id, hours, end_day, zone) if energy is Energy.ELECTRICITY else None,
     )

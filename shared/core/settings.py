@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.core.dynamodb.tables import bind_table
+from shared.core.dal.tables import bind_table
 
 _TABLE_SUFFIX = "_table"
 
@@ -19,7 +19,7 @@ class SettingsError(RuntimeError):
 
 class FunctionSettings(BaseModel):
     """A function's settings class lists its variables as fields: `houses_table` is HOUSES_TABLE. Fields ending
-    in `_table` name DynamoDB tables; loading binds them (shared.core.dynamodb.tables)."""
+    in `_table` name DynamoDB tables; loading binds them (shared.core.dal.tables)."""
 
     model_config = ConfigDict(frozen=True)
 

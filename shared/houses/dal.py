@@ -10,11 +10,12 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
-from shared.core.dynamodb import unique_keys
-from shared.core.dynamodb.pages import PageRequest, read_page
-from shared.core.dynamodb.tables import TableRecord
-from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.dal import unique_keys
+from shared.core.dal.pages import read_page
+from shared.core.dal.tables import TableRecord
+from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import ConflictError, UniqueValueTakenError
+from shared.core.paging import PageRequest
 from shared.houses.models import House, HouseKind, StoredHouse, SupplyLink
 from shared.supply_points.cups import Energy
 

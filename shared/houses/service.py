@@ -5,13 +5,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from shared.core.auth import Caller
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.errors import ConflictError, FieldProblem, NotFoundError, UniqueValueTakenError
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 from shared.houses import dal
 from shared.houses.addresses import address_key
 from shared.houses.models import House, HouseCreate, HouseUpdate, StoredHouse
-from shared.users.visibility import may_see_owner, require_visible_user
+from shared.users.service import may_see_owner, require_visible_user
 
 
 def get_house(caller: Caller, house_id: str) -> House:

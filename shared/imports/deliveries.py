@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from shared.core.clients.message_queue import OutgoingMessage
 from shared.imports.models import MessageRef, ReceivedMessage
 
 IMPORT_ID_ATTRIBUTE = "import_id"
@@ -30,11 +29,6 @@ def is_queue_day(import_id: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def posted_message(import_id: str, position: int, body: str) -> OutgoingMessage:
-    """A message of POST /imports, tagged with where its outcome is counted."""
-    return OutgoingMessage(body, {IMPORT_ID_ATTRIBUTE: import_id, POSITION_ATTRIBUTE: position})
 
 
 def received_from_sqs(record: SQSRecord) -> ReceivedMessage:

@@ -1,21 +1,40 @@
-"""Finding and listing users.
-
-Creating a user: the person's record and their sign-in account, or neither."""
+"""Users: finding and listing them, creating one (the person's record and their sign-in account, or neither), and
+who may see what: operators see everything; a user sees only their own user record and houses. Anything not
+visible is reported as not found, so ids cannot be probed."""
 
 import uuid
 from datetime import UTC, datetime
 
 from shared.core.auth import Caller
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.errors import ConflictError, FieldProblem, NotFoundError, UniqueValueTakenError
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 from shared.users.clients.sign_in_accounts import AccountExistsError, SignInAccounts
-from shared.users.dal import search_index as user_search
-from shared.users.dal import users
+from shared.users.dal import search_index, users
 from shared.users.dal.users import email_key, register_user
 from shared.users.models import User, UserCreate
 from shared.users.search_terms import search_key, search_terms
-from shared.users.visibility import own_user_id, user_not_found
+
+
+def user_not_found(user_id: str) -> NotFoundError:
+    return NotFoundError(f"user {user_id} not found")
+
+
+def own_user_id(caller: Caller) -> str | None:
+    return users.user_id_of_sub(caller.sub)
+
+
+def require_visible_user(caller: Caller, user_id: str) -> None:
+    """The user exists and the caller may see it."""
+    if caller.is_operator:
+        if users.get_user(user_id) is None:
+            raise user_not_found(user_id)
+    elif own_user_id(caller) != user_id:
+        raise user_not_found(user_id)
+
+
+def may_see_owner(caller: Caller, owner_id: str) -> bool:
+    return caller.is_operator or own_user_id(caller) == owner_id
 
 
 def get_user(caller: Caller, user_id: str) -> User:
@@ -39,7 +58,7 @@ def list_users(caller: Caller, search: str | None, page: PageRequest) -> Page[Us
     if not prefix:
         items, cursor = users.list_users(page)
         return Page[User](items=items, next_cursor=cursor)
-    user_ids, cursor = user_search.find_user_ids(prefix, page)
+    user_ids, cursor = search_index.find_user_ids(prefix, page)
     found = users.get_users(user_ids)
     return Page[User](items=[found[user_id] for user_id in user_ids if user_id in found], next_cursor=cursor)
 

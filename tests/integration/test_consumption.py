@@ -20,7 +20,7 @@ def store(
     cups: str, source: Source, generated_on: str, version: int, values: dict[int, int], estimated: bool = False
 ) -> None:
     """Write metering as one file's chunk, through the storage module the ingestion uses."""
-    from shared.metering.dal import readings as metering  # noqa: PLC0415 - once the deployment set the table names
+    from shared.metering.dal import metering  # noqa: PLC0415 - once the deployment set the table names
 
     file = metering.MeteringFileVersion(
         source, generated_on, version, f"{source}-{generated_on}-{version}", generated_on

@@ -195,7 +195,7 @@ def expected_hours(days: list[date], *, ai: int = 100) -> dict[int, int]:
 
 def stored(cups: str, first: date, last: date) -> dict[int, tuple[int, str]]:
     """(consumption Wh, source) by hour start, as the consumption API reads them, over local days first..last."""
-    from shared.metering.dal import readings as metering  # noqa: PLC0415 - after the deployment's names
+    from shared.metering.dal import metering  # noqa: PLC0415 - after the deployment's names
 
     hours = [start for day in (first, last) for _, _, start in day_hours(day)]
     found = metering.stored_hours(cups[:20], min(hours), max(hours) + 3600)

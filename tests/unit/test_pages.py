@@ -1,7 +1,7 @@
 import pytest
 
-from shared.core.dynamodb.pages import decode_cursor, encode_cursor
 from shared.core.errors import InvalidInputError
+from shared.core.paging import decode_cursor, encode_cursor
 
 
 def test_cursor_round_trips_a_dynamodb_key() -> None:

@@ -11,8 +11,9 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 
 from shared.billing.models.documents import DocumentEntry, Origin
-from shared.core.dynamodb.pages import Key, PageRequest, read_page
-from shared.core.dynamodb.tables import TableRecord
+from shared.core.dal.pages import read_page
+from shared.core.dal.tables import TableRecord
+from shared.core.paging import Key, PageRequest
 
 
 class DocumentsByPeriodIndex(LocalSecondaryIndex["BillingDocumentRecord"]):

@@ -19,8 +19,8 @@ from pynamodb.transactions import TransactWrite
 from shared.billing.dal.documents import BillingDocumentRecord, ReplacedContractRecord
 from shared.billing.models.documents import DocumentEntry
 from shared.billing.models.keys import ContractTimeline, DocumentRef, ExternalIdClaim, InvoiceNumber
-from shared.core.dynamodb.tables import TableRecord
-from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.dal.tables import TableRecord
+from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.supply_points.cups import Energy
 
 

@@ -9,9 +9,9 @@ from shared.billing.dal import documents as dal
 from shared.billing.kinds import ELECTRICITY_CONTRACTS, BillingKind
 from shared.billing.models.documents import DocumentEntry, StoredDocument
 from shared.core.auth import Caller
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.errors import NotFoundError
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 from shared.houses.service import visible_house
 from shared.tariffs import Tariff
 

@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
-from shared.core.dynamodb.tables import table_name
+from shared.core.dal.tables import table_name
 from shared.core.errors import ConflictError
 from shared.core.http.resolver import current_caller, current_event
 

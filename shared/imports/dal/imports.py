@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
-from shared.core.dynamodb.tables import TableRecord
+from shared.core.dal.tables import TableRecord
 from shared.core.errors import FieldProblem
 from shared.imports.models import MessageRef, Outcome, OutcomeKind
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
-from shared.core.dynamodb.tables import TableRecord
-from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.dal.tables import TableRecord
+from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.imports.dal.imports import OutcomeRecord, outcome_record
 from shared.imports.models import MessageRef, Outcome, OutcomeKind, ReceivedMessage
 from shared.supply_points.dal.holders import SupplyPoint

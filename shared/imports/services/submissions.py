@@ -5,11 +5,11 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from shared.core.clients.message_queue import MAX_MESSAGE_BYTES, MessageQueue, MessagesTooLargeError
+from shared.core.clients.message_queue import MAX_MESSAGE_BYTES, MessageQueue, MessagesTooLargeError, OutgoingMessage
 from shared.core.errors import FieldProblem, InvalidInputError
 from shared.imports.callers import ImportsCaller
 from shared.imports.dal import imports
-from shared.imports.deliveries import posted_message
+from shared.imports.deliveries import IMPORT_ID_ATTRIBUTE, POSITION_ATTRIBUTE
 from shared.imports.models import ImportReceipt, ImportSubmission
 
 
@@ -29,3 +29,8 @@ def submit_import(caller: ImportsCaller, submission: ImportSubmission, queue: Me
         import_id, received=len(bodies), created_by=caller.principal, created_at=datetime.now(UTC).isoformat()
     )
     return ImportReceipt(import_id=import_id)
+
+
+def posted_message(import_id: str, position: int, body: str) -> OutgoingMessage:
+    """A message of POST /imports, tagged with where its outcome is counted (shared.imports.deliveries)."""
+    return OutgoingMessage(body, {IMPORT_ID_ATTRIBUTE: import_id, POSITION_ATTRIBUTE: position})

@@ -15,8 +15,9 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import UpdateError
 
-from shared.core.dynamodb.pages import PageRequest, read_page
-from shared.core.dynamodb.tables import TableRecord
+from shared.core.dal.pages import read_page
+from shared.core.dal.tables import TableRecord
+from shared.core.paging import PageRequest
 from shared.metering.models import Authentication, ConnectionPut, LastPoll, StoredConnection
 
 

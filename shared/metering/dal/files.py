@@ -20,9 +20,10 @@ from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
-from shared.core.dynamodb.pages import PageRequest, read_page
-from shared.core.dynamodb.tables import TableRecord
-from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.dal.pages import read_page
+from shared.core.dal.tables import TableRecord
+from shared.core.dal.transactions import ConditionFailedError, write_transaction
+from shared.core.paging import PageRequest
 from shared.metering.models import ConnectionFile, FileStatus, MeteringFile
 
 

@@ -15,10 +15,8 @@ from typing import BinaryIO
 from shared.core.clients.domain_events import DomainEvents
 from shared.core.clients.object_store import ObjectStore
 from shared.core.observability import logger
-from shared.metering import layout
-from shared.metering import supply_point_counts as supply_points
-from shared.metering.dal import files as outcomes
-from shared.metering.dal import readings as metering
+from shared.metering import layout, supply_point_counts
+from shared.metering.dal import files, metering
 from shared.metering.error_reports import ErrorReport
 from shared.metering.file_names import parse_file_name
 from shared.metering.hour_groups import SupplyPointMonths
@@ -40,19 +38,19 @@ class ChunkIngestion:
     def ingest(self, chunk: ChunkMessage) -> None:
         try:
             self._store_once(chunk)
-        except outcomes.FileReplacedError:
+        except files.FileReplacedError:
             logger.info("the file was copied again with another content: stale chunk dropped", extra=_log(chunk))
             return
         self._settle(chunk)
 
     def _store_once(self, chunk: ChunkMessage) -> None:
-        file = outcomes.get_file(chunk.object_key)
+        file = files.get_file(chunk.object_key)
         if file.file_id != chunk.file_id:
-            raise outcomes.FileReplacedError(f"{chunk.object_key} no longer follows content {chunk.file_id}")
-        if outcomes.chunk_counted(chunk.file_id, chunk.chunk):
+            raise files.FileReplacedError(f"{chunk.object_key} no longer follows content {chunk.file_id}")
+        if files.chunk_counted(chunk.file_id, chunk.chunk):
             return
         stored, rejected = self._store(chunk, file.copied_at.isoformat())
-        counted = outcomes.count_chunk(chunk.object_key, chunk.file_id, chunk.chunk, stored, rejected)
+        counted = files.count_chunk(chunk.object_key, chunk.file_id, chunk.chunk, stored, rejected)
         logger.info(
             "chunk stored" if counted else "chunk stored again: a duplicate delivery counted it first",
             extra=_log(chunk) | {"rows_stored": stored, "rows_rejected": rejected},
@@ -80,19 +78,19 @@ class ChunkIngestion:
                 )
         self._objects.put(
             layout.supply_points_key(chunk.file_id, chunk.chunk),
-            supply_points.sorted_list(months.supply_points()),
+            supply_point_counts.sorted_list(months.supply_points()),
             content_type="text/plain",
         )
         return months.readings, report.rows
 
     def _settle(self, chunk: ChunkMessage) -> None:
-        file = outcomes.get_file(chunk.object_key)
+        file = files.get_file(chunk.object_key)
         if file.is_complete:
             count = self._count_supply_points(chunk.file_id, chunk.chunks_total)
-            settled = outcomes.settle_if_complete(file, count, layout.report_prefix(chunk.file_id))
+            settled = files.settle_if_complete(file, count, layout.report_prefix(chunk.file_id))
             if settled is not None:
                 logger.info("file settled", extra=_log(chunk) | {"status": settled.status})
-            file = settled or outcomes.get_file(chunk.object_key)
+            file = settled or files.get_file(chunk.object_key)
         if file.status is not FileStatus.COPIED and not file.outcome_announced:
             self._announce(file)
 
@@ -106,10 +104,10 @@ class ChunkIngestion:
                     shutil.copyfileobj(body, local)
                 local.seek(0)
                 lists.append(local)
-            return supply_points.count_distinct(lists)
+            return supply_point_counts.count_distinct(lists)
 
     def _announce(self, file: MeteringFile) -> None:
-        if not outcomes.claim_outcome_event(file, datetime.now(UTC), _ANNOUNCER_ABANDONED_AFTER):
+        if not files.claim_outcome_event(file, datetime.now(UTC), _ANNOUNCER_ABANDONED_AFTER):
             return
         self._events.publish(
             FILE_INGESTED,
@@ -124,7 +122,7 @@ class ChunkIngestion:
                 "supply_points": file.supply_points or 0,
             },
         )
-        outcomes.mark_outcome_event_sent(file, datetime.now(UTC))
+        files.mark_outcome_event_sent(file, datetime.now(UTC))
 
 
 def _log(chunk: ChunkMessage) -> dict[str, object]:

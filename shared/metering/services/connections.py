@@ -3,12 +3,11 @@
 from datetime import UTC, datetime
 
 from shared.core.auth import Caller
-from shared.core.dynamodb.pages import PageRequest
 from shared.core.errors import NotFoundError
 from shared.core.models import Page
+from shared.core.paging import PageRequest
 from shared.metering.clients.connection_secrets import ConnectionSecrets, Credential
-from shared.metering.dal import connections as distributor_connections
-from shared.metering.dal import files as metering_file_copies
+from shared.metering.dal import connections, files
 from shared.metering.models import ConnectionFile, ConnectionPut, DistributorConnection, StoredConnection
 
 
@@ -23,7 +22,7 @@ def put_connection(
         password=settings.password.get_secret_value() if settings.password else None,
     )
     secret_name = secrets.store(connection_id, credential)
-    return distributor_connections.save_settings(connection_id, settings, secret_name, datetime.now(UTC))
+    return connections.save_settings(connection_id, settings, secret_name, datetime.now(UTC))
 
 
 def get_connection(caller: Caller, connection_id: str) -> DistributorConnection:
@@ -33,19 +32,19 @@ def get_connection(caller: Caller, connection_id: str) -> DistributorConnection:
 
 def list_connections(caller: Caller, page: PageRequest) -> Page[DistributorConnection]:
     caller.require_operator()
-    connections, cursor = distributor_connections.list_connections(page)
-    return Page[DistributorConnection](items=list(connections), next_cursor=cursor)
+    found, cursor = connections.list_connections(page)
+    return Page[DistributorConnection](items=list(found), next_cursor=cursor)
 
 
 def list_files(caller: Caller, connection_id: str, page: PageRequest) -> Page[ConnectionFile]:
     caller.require_operator()
     _existing(connection_id)
-    files, cursor = metering_file_copies.connection_files(connection_id, page)
-    return Page[ConnectionFile](items=files, next_cursor=cursor)
+    copied, cursor = files.connection_files(connection_id, page)
+    return Page[ConnectionFile](items=copied, next_cursor=cursor)
 
 
 def _existing(connection_id: str) -> StoredConnection:
-    connection = distributor_connections.get_connection(connection_id)
+    connection = connections.get_connection(connection_id)
     if connection is None:
         raise NotFoundError(f"distributor connection {connection_id} not found")
     return connection

@@ -22,8 +22,7 @@ from shared.core.observability import logger
 from shared.metering.clients import sftp
 from shared.metering.clients.connection_secrets import read_credential
 from shared.metering.clients.raw_files import RawFileStore
-from shared.metering.dal import connections as distributor_connections
-from shared.metering.dal import files as metering_file_copies
+from shared.metering.dal import connections, files
 from shared.metering.models import LastPoll, StoredConnection
 from shared.metering.ssh_keys import parse_host_key
 
@@ -55,29 +54,29 @@ def poll_enabled_connections(
     store: RawFileStore, budget: TimeBudget, timeouts: sftp.Timeouts = sftp.DEFAULT_TIMEOUTS
 ) -> dict[str, LastPoll]:
     """Poll every enabled connection while time allows; the outcome of each one polled, by connection id."""
-    connections = sorted(
-        distributor_connections.enabled_connections(),
+    enabled = sorted(
+        connections.enabled_connections(),
         key=lambda connection: connection.last_poll.at.isoformat() if connection.last_poll else "",
     )
-    return poll_connections(connections, store, budget, timeouts)
+    return poll_connections(enabled, store, budget, timeouts)
 
 
 def poll_connections(
-    connections: list[StoredConnection],
+    polled: list[StoredConnection],
     store: RawFileStore,
     budget: TimeBudget,
     timeouts: sftp.Timeouts = sftp.DEFAULT_TIMEOUTS,
 ) -> dict[str, LastPoll]:
     outcomes: dict[str, LastPoll] = {}
-    for position, connection in enumerate(connections):
+    for position, connection in enumerate(polled):
         try:
             budget.check_can_start()
         except OutOfTimeError:
-            left = [later.id for later in connections[position:]]
+            left = [later.id for later in polled[position:]]
             logger.warning("out of time: connections left for the next poll", extra={"connections": left})
             break
         outcome = ConnectionPoll(connection, store, budget, timeouts).run()
-        distributor_connections.record_poll(connection.id, outcome)
+        connections.record_poll(connection.id, outcome)
         outcomes[connection.id] = outcome
         logger.info(
             "polled distributor connection",
@@ -143,7 +142,7 @@ class ConnectionPoll:
             for file in listed
             if any(fnmatchcase(file.name, pattern) for pattern in patterns)
         }
-        copied = metering_file_copies.recorded_keys(list(wanted))
+        copied = files.recorded_keys(list(wanted))
         return sorted(
             (file for key, file in wanted.items() if key not in copied), key=lambda file: (file.mtime, file.path)
         )
@@ -154,7 +153,7 @@ class ConnectionPoll:
         key = object_key(self._connection.id, file)
         with closing(self._within_budget(session.read_chunks(file))) as chunks:
             stored = self._store.write_once(key, chunks)
-        recorded = metering_file_copies.record_copy(
+        recorded = files.record_copy(
             object_key=key,
             connection_id=self._connection.id,
             remote_path=file.path,

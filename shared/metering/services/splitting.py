@@ -20,7 +20,7 @@ from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
 from shared.core.clients.object_store import ObjectChangedError, ObjectStore
 from shared.core.observability import logger
 from shared.metering import layout
-from shared.metering.dal import files as outcomes
+from shared.metering.dal import files
 from shared.metering.decompression import open_text
 from shared.metering.errors import MeteringFileError
 from shared.metering.file_names import parse_file_name
@@ -54,16 +54,16 @@ class MeteringFileSplitter:
             return
         try:
             with self._objects.reading(object_key, etag=etag) as body:
-                outcomes.follow_content(file, file_id)
+                files.follow_content(file, file_id)
                 chunks = self._split_readable(body, file.name, file_id)
         except ObjectChangedError:
             logger.info("the object changed since this event: its newer content has an event of its own", extra=log)
             return
         except MeteringFileError as error:
             logger.warning("the file cannot be read", extra=log | {"error": str(error)})
-            outcomes.fail(object_key, file_id, str(error))
+            files.fail(object_key, file_id, str(error))
             return
-        outcomes.record_chunks_total(object_key, file_id, len(chunks))
+        files.record_chunks_total(object_key, file_id, len(chunks))
         self._chunk_queue.send(
             [
                 OutgoingMessage(
@@ -104,10 +104,10 @@ def _recorded_copy(object_key: str) -> MeteringFile:
     before leaving the retry to SQS, which comes back only after the queue's visibility timeout."""
     for pause in RECORD_WAITS:
         try:
-            return outcomes.get_file(object_key)
-        except outcomes.FileRecordMissingError:
+            return files.get_file(object_key)
+        except files.FileRecordMissingError:
             time.sleep(pause)
-    return outcomes.get_file(object_key)
+    return files.get_file(object_key)
 
 
 def _reporting_corrupt_data(read: Read) -> Read:

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
-from shared.core.dynamodb import unique_keys
-from shared.core.dynamodb.tables import TableRecord
-from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.dal import unique_keys
+from shared.core.dal.tables import TableRecord
+from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import UniqueValueTakenError
 from shared.houses.dal import HouseRecord, house_changed_concurrently
 from shared.houses.models import StoredHouse, SupplyLink

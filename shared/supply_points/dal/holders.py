@@ -3,7 +3,7 @@ then their houses) instead of two reads per supply point."""
 
 from collections.abc import Iterable
 
-from shared.core.dynamodb.unique_keys import owners_of
+from shared.core.dal.unique_keys import owners_of
 from shared.houses.dal import get_houses
 from shared.houses.models import StoredHouse
 from shared.supply_points.cups import Energy

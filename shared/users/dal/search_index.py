@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.transactions import TransactWrite
 
-from shared.core.dynamodb.pages import Key, PageRequest, read_page
-from shared.core.dynamodb.tables import TableRecord
+from shared.core.dal.pages import read_page
+from shared.core.dal.tables import TableRecord
+from shared.core.paging import Key, PageRequest
 from shared.users.search_terms import first_match
 
 _BUCKET = "users"

@@ -8,12 +8,13 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
-from shared.core.dynamodb import unique_keys
-from shared.core.dynamodb.pages import PageRequest, read_page
-from shared.core.dynamodb.tables import TableRecord
-from shared.core.dynamodb.transactions import ConditionFailedError, write_transaction
+from shared.core.dal import unique_keys
+from shared.core.dal.pages import read_page
+from shared.core.dal.tables import TableRecord
+from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import UniqueValueTakenError
-from shared.users.dal import search_index as user_search
+from shared.core.paging import PageRequest
+from shared.users.dal import search_index
 from shared.users.models import User
 
 
@@ -104,7 +105,7 @@ def register_user(user: User, sub: str, terms: frozenset[str]) -> None:
         for key in keys:  # puts first: their position is the failed condition's index
             unique_keys.claim(transaction, key, user.id)
         transaction.save(UserRecord.of(user, sub), condition=UserRecord.id.does_not_exist())
-        user_search.index_user(transaction, user.id, terms)
+        search_index.index_user(transaction, user.id, terms)
 
     try:
         write_transaction(write)

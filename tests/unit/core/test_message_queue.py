@@ -12,7 +12,7 @@ from shared.core.clients.message_queue import (
     MessagesTooLargeError,
     OutgoingMessage,
 )
-from shared.imports.deliveries import posted_message
+from shared.imports.services.submissions import posted_message
 
 
 class FakeSqs:

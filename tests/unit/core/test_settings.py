@@ -3,7 +3,7 @@
 import pytest
 from pynamodb.attributes import UnicodeAttribute
 
-from shared.core.dynamodb.tables import TableRecord, UnboundTableError, table_name
+from shared.core.dal.tables import TableRecord, UnboundTableError, table_name
 from shared.core.settings import FunctionSettings, SettingsError
 
 

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
-from shared.core.dynamodb.tables import TableRecord
+from shared.core.dal.tables import TableRecord
 
 
 class UniqueKeyRecord(TableRecord):

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
 
-from shared.core.dynamodb.tables import TableRecord
+from shared.core.dal.tables import TableRecord
 from shared.metering.hour_groups import SupplyPointMonth
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import Quality, Source, StoredHour, source_rank
