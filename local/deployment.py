@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from local.template import Resource, Template, TemplateError, is_intrinsic
-from shared.core.dynamodb.tables import bind_table
+from shared.core.dal.tables import bind_table
 
 # moto's default account; MOTO_ACCOUNT_ID changes it in moto and here alike.
 MOTO_DEFAULT_ACCOUNT_ID = "123456789012"
