@@ -24,6 +24,7 @@ def banner(state: dict[str, Any], settings: Settings) -> str:
         _banner_top(state, settings)
         + _event_sources_section(state)
         + _sample_distributor_section(state)
+        + _datadis_section(state)
         + _sign_in_section(state)
         + _machine_clients_section(state)
     )
@@ -55,6 +56,17 @@ Sample distributor: SFTP {sample["sftp"]}, registered as connection {sample["con
   files: {", ".join(sample["files"])}
   their CUPS: {", ".join(sample["cups"])}
   set one on a house (PUT /houses/<id>/cups/electricity), then: make trigger FN=ftp_poller
+"""
+
+
+def _datadis_section(state: dict[str, Any]) -> str:
+    url = state.get("datadis_url")
+    if not url:
+        return ""
+    return f"""
+Datadis: {url} (the stand-in unless LOCAL_DATADIS_URL names another); as the holder of a pending request:
+  curl -s {url}/_admin/authorizations
+  curl -s -X POST {url}/_admin/authorizations/<requestId>/accept    (or /reject)
 """
 
 

@@ -31,6 +31,7 @@ from local.template import (
     QUEUE_POLICY_TYPE,
     QUEUE_TYPE,
     RULE_TYPE,
+    SECRET_TYPE,
     TABLE_TYPE,
     USER_POOL_CLIENT_TYPE,
     USER_POOL_GROUP_TYPE,
@@ -575,6 +576,21 @@ def provision_queue_policy(
     for queue_url in properties.get("Queues") or []:
         sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": policy})
     return ProvisionedResource(ref=context.deployment.default_physical_name(logical_id))
+
+
+# ---------------------------------------------------------------- Secrets Manager
+
+
+@provisioner(SECRET_TYPE)
+def provision_secret(context: ProvisioningContext, logical_id: str, properties: dict[str, Any]) -> ProvisionedResource:
+    """A secret, empty unless the template gives its SecretString (as CloudFormation does); Ref is its ARN."""
+    secrets = context.client("secretsmanager")
+    name = properties.get("Name") or context.deployment.default_physical_name(logical_id)
+    create = {"Name": name, "Description": properties.get("Description", "")}
+    if "SecretString" in properties:
+        create["SecretString"] = properties["SecretString"]
+    arn = secrets.create_secret(**create)["ARN"]
+    return ProvisionedResource(ref=arn, attributes={"Id": arn})
 
 
 # ---------------------------------------------------------------- EventBridge

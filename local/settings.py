@@ -29,6 +29,11 @@ class Settings:
     sqs_retry_seconds: int = 2
     # The stand-in for Cognito's /oauth2/token (client-credentials tokens); 0 takes a free port.
     token_port: int = 0
+    # Another Datadis than the stand-in local.datadis starts (the root above /nikola-auth and /api-private), and
+    # our account on it.
+    datadis_url: str | None = None
+    datadis_username: str | None = None
+    datadis_password: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -43,6 +48,9 @@ class Settings:
             operator_password=environ.get("LOCAL_OPERATOR_PASSWORD") or defaults.operator_password,
             sqs_retry_seconds=int(environ.get("LOCAL_SQS_RETRY_SECONDS", defaults.sqs_retry_seconds)),
             token_port=int(environ.get("LOCAL_TOKEN_PORT", defaults.token_port)),
+            datadis_url=environ.get("LOCAL_DATADIS_URL") or None,
+            datadis_username=environ.get("LOCAL_DATADIS_USERNAME") or None,
+            datadis_password=environ.get("LOCAL_DATADIS_PASSWORD") or None,
         )
 
     @property

@@ -9,12 +9,14 @@ import logging
 import os
 import socket
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 
 from local.aws_server import AwsServer, AwsServerError
+from local.datadis import DatadisStandIn
 from local.deployment import Deployment, export_function_environments
 from local.event_sources import StackContext, start_event_sources
 from local.functions import FunctionLoadError, FunctionRuntime
@@ -32,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 STACK_NAME = "local"
 OPERATORS_GROUP = "operators"
+DATADIS_URL_PARAMETER = "DatadisBaseUrl"
+DATADIS_ACCOUNT_SECRET = "DatadisCredentialsSecret"
 
 
 class StackStartError(RuntimeError):
@@ -78,7 +82,11 @@ class LocalStack:
         settings.state_file.unlink(missing_ok=True)  # a stale file must not be mistaken for this run
         aws_endpoint = self._start_moto()
         point_this_process_at(aws_endpoint, settings.region)
-        deployment = provision(self.template, prefix=STACK_NAME, region=settings.region)
+        datadis = self._datadis()
+        deployment = provision(
+            self.template, prefix=STACK_NAME, region=settings.region, parameters={DATADIS_URL_PARAMETER: datadis.url}
+        )
+        store_datadis_account(deployment, datadis.username, datadis.password)
         user_pool_id, client_id = self._seed_operator(deployment)
         export_function_environments(deployment)
         functions = self._load_functions(deployment)
@@ -111,12 +119,25 @@ class LocalStack:
             "operator_email": settings.operator_email,
             "operator_password": settings.operator_password,
             "resources": deployment.physical_names(),
+            "datadis_url": datadis.url,
         }
         for source in [*sources, token_endpoint]:
             self.state.update(source.state)
         self._start_sample_distributor(client_id)
         _write_atomically(settings.state_file, json.dumps(self.state, indent=2) + "\n")
         return self.state
+
+    def _datadis(self) -> DatadisAccount:
+        """Datadis as LOCAL_DATADIS_URL names it, or the stand-in (started here) with its demo accounts."""
+        settings = self.settings
+        if settings.datadis_url:
+            if not (settings.datadis_username and settings.datadis_password):
+                raise StackStartError("LOCAL_DATADIS_URL needs LOCAL_DATADIS_USERNAME and LOCAL_DATADIS_PASSWORD")
+            return DatadisAccount(settings.datadis_url, settings.datadis_username, settings.datadis_password)
+        stand_in = DatadisStandIn()
+        stand_in.start()
+        self._running.callback(stand_in.stop)
+        return DatadisAccount(stand_in.url, stand_in.username, stand_in.password)
 
     def _start_sample_distributor(self, client_id: str) -> None:
         if not sshd_available():
@@ -195,6 +216,20 @@ class LocalStack:
                 logger.exception("%s failed to load", spec.logical_id)
             functions[spec.logical_id] = runtime
         return functions
+
+
+@dataclass(frozen=True)
+class DatadisAccount:
+    url: str
+    username: str
+    password: str
+
+
+def store_datadis_account(deployment: Deployment, username: str, password: str) -> None:
+    """Our account on the local Datadis, where the functions read it (the template's secret)."""
+    secrets = boto3.client("secretsmanager", region_name=deployment.region)
+    account = json.dumps({"username": username, "password": password})
+    secrets.put_secret_value(SecretId=str(deployment.ref(DATADIS_ACCOUNT_SECRET)), SecretString=account)
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -25,6 +25,7 @@ BUCKET_TYPE = "AWS::S3::Bucket"
 QUEUE_TYPE = "AWS::SQS::Queue"
 QUEUE_POLICY_TYPE = "AWS::SQS::QueuePolicy"
 RULE_TYPE = "AWS::Events::Rule"
+SECRET_TYPE = "AWS::SecretsManager::Secret"
 
 # Which Globals section SAM merges into which resource type.
 _GLOBALS_SECTION_BY_TYPE = {

@@ -1,4 +1,4 @@
-"""Domain errors. The domain raises them; the API boundary (shared.api) maps them to problem details."""
+"""Domain errors. The domain raises them; the HTTP boundary (shared.core.http) maps them to problem details."""
 
 from dataclasses import dataclass, field
 
@@ -18,6 +18,10 @@ class DomainError(Exception):
         self.detail = detail
         self.problems = problems or []
         self.extensions = extensions
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
 
 
 class InvalidInputError(DomainError):
@@ -42,6 +46,22 @@ class NotFoundError(DomainError):
 class ConflictError(DomainError):
     status = 409
     title = "Conflict"
+
+
+class UnavailableError(DomainError):
+    """An outside system the request depends on is down or refusing us: nothing was recorded, and the same
+    request may be sent again after `retry_after` seconds."""
+
+    status = 503
+    title = "Service unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 @dataclass

@@ -15,12 +15,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local.datadis import DatadisStandIn
 from local.deployment import Deployment, export_function_environments, moto_account_id
 from local.events import http_api_event
 from local.functions import FunctionRuntime
 from local.moto_patches import apply_moto_fixes
 from local.provision import provision
 from local.routes import RouteTable
+from local.stack import DATADIS_URL_PARAMETER, store_datadis_account
 from local.template import Template
 
 REGION = "eu-west-1"
@@ -96,14 +98,26 @@ class FunctionsApi:
 
 
 @pytest.fixture(scope="session")
-def deployment() -> Iterator[Deployment]:
+def datadis() -> Iterator[DatadisStandIn]:
+    """The Datadis stand-in the functions reach (Datadis itself cannot be reached here)."""
+    stand_in = DatadisStandIn()
+    stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture(scope="session")
+def deployment(datadis: DatadisStandIn) -> Iterator[Deployment]:
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update(
         AWS_DEFAULT_REGION=REGION, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN=""
     )
     apply_moto_fixes()
     with mock_aws():
-        deployed = provision(Template.load(), prefix="it", region=REGION)
+        deployed = provision(
+            Template.load(), prefix="it", region=REGION, parameters={DATADIS_URL_PARAMETER: datadis.url}
+        )
+        store_datadis_account(deployed, datadis.username, datadis.password)
         export_function_environments(deployed)
         yield deployed
 

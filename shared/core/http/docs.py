@@ -16,6 +16,7 @@ _WHY = {
     404: "Unknown, or not visible to the caller",
     409: "Conflicts with existing state",
     422: "Invalid input; `errors` names every offending field",
+    503: "An outside system (Datadis) is unreachable or refusing us; nothing was recorded: retry after Retry-After",
 }
 
 IdempotencyKey = Annotated[

@@ -1,6 +1,6 @@
 """Errors as RFC 9457 problem details (application/problem+json). Bad input is a 4xx naming each field."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -15,7 +15,11 @@ _LOCATIONS = {"body", "query", "path", "header"}
 
 
 def problem_response(
-    status: int, detail: str, problems: Sequence[FieldProblem] = (), **extensions: str
+    status: int,
+    detail: str,
+    problems: Sequence[FieldProblem] = (),
+    headers: Mapping[str, str] | None = None,
+    **extensions: str,
 ) -> Response[str]:
     problem = Problem(
         title=HTTPStatus(status).phrase,
@@ -24,11 +28,11 @@ def problem_response(
         errors=[FieldError(field=p.field, message=p.message) for p in problems],
         **extensions,
     )
-    return Response(status, PROBLEM_JSON, problem.model_dump_json(exclude_none=True))
+    return Response(status, PROBLEM_JSON, problem.model_dump_json(exclude_none=True), headers=dict(headers or {}))
 
 
 def domain_problem(error: DomainError) -> Response[str]:
-    return problem_response(error.status, error.detail, error.problems, **error.extensions)
+    return problem_response(error.status, error.detail, error.problems, error.headers, **error.extensions)
 
 
 def validation_problem(errors: Sequence[Any]) -> Response[str]:

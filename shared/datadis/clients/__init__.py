@@ -1,0 +1,1 @@
+"""Datadis' private API (HTTP)."""
