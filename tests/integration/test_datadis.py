@@ -379,3 +379,17 @@ def test_an_hour_a_distributor_file_covers_shows_the_file_s_value(
     points = consumption(api, connected, day, day + timedelta(days=1))["points"]
     assert [(point["source"], point["consumption_kwh"]) for point in points[:2]] == [("F5D", 1.234)] * 2
     assert {point["source"] for point in points[2:]} == {"datadis"}
+
+
+def test_authorised_but_not_among_the_holder_s_supplies_waits_for_them(
+    api: FunctionsApi, holder: Holder, datadis: DatadisStandIn
+) -> None:
+    elsewhere = new_cups(next(_serials))  # a supply point Datadis does not list for the holder (yet)
+
+    assert connect(api, holder, {"cups": elsewhere})["status"] == "PENDING"
+    datadis.accept(request_id(datadis, holder))
+    waiting = callback(api, holder)
+
+    assert (waiting["status"], waiting["cups"]) == ("WAITING_SUPPLIES", elsewhere)
+    datadis.add_account(StandInAccount(holder.nif, "HOLDER", (StandInSupply(holder.cups), StandInSupply(elsewhere))))
+    assert callback(api, holder)["status"] == "CONNECTED"
