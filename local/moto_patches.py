@@ -26,6 +26,9 @@
   takes longer than the operation itself (a fifth of the CPU of a local import). The result is already
   DynamoDB's JSON but for binary values, which the shape says to send in base64: it is written as JSON
   straight away, binary values in base64.
+
+Each fix replaces attributes of moto's, all declared in PATCHES (with local.s3_eventbridge's), so that
+tests/unit/local/test_local_moto_upgrade_guard.py fails when a moto upgrade renames or drops one of them.
 """
 
 import base64
@@ -37,6 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from moto import backends
@@ -48,7 +52,7 @@ from moto.events.models import Rule
 from moto.sqs.exceptions import ReceiptHandleIsInvalid
 from moto.sqs.models import Message, Queue
 
-_DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+_DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "batch_write_item")  # transact_write_items: PATCHES
 _write_lock = threading.RLock()
 _queried_partition = threading.local()  # the partition key of the local-index query this thread is running
 _APPROXIMATE_COUNTS = (
@@ -74,27 +78,24 @@ _ITEM_OPERATIONS = frozenset(
 _BINARY_TYPES = ("B", "BS")
 
 
+@dataclass(frozen=True)
+class MotoPatch:
+    """An attribute of moto's that a fix replaces: `replacement` makes the new one from moto's own."""
+
+    owner: Any  # a class or a module of moto's
+    attribute: str
+    replacement: Callable[[Any], Any]
+
+    def apply(self) -> None:
+        setattr(self.owner, self.attribute, self.replacement(getattr(self.owner, self.attribute)))
+
+
+@functools.cache
 def apply_moto_fixes() -> None:
-    """Idempotent: the local stack and the test fixtures both call it."""
-    transact = DynamoDBBackend.transact_write_items
-    if not getattr(transact, "_backs_up_items", False):  # before the lock below wraps it: backups under the lock
-        DynamoDBBackend.transact_write_items = _backing_up_written_items(transact)  # type: ignore[method-assign]
-        Table.__deepcopy__ = _table_kept  # type: ignore[attr-defined]  # moto copies tables only to roll back
-    if not getattr(Table.query, "_patched", False):
-        Table.query = _patched(_local_index_reads_one_partition(Table.query))  # type: ignore[method-assign]
-        Table.all_items = _patched(_queried_partition_only(Table.all_items))  # type: ignore[method-assign,assignment]
-    for name in _DYNAMODB_WRITES:
-        method = getattr(DynamoDBBackend, name)
-        if not getattr(method, "_patched", False):
-            setattr(DynamoDBBackend, name, _patched(_serialised(method)))
-    if not getattr(Queue.delete_message, "_patched", False):
-        _make_sqs_calls_cost_the_same_however_long_the_queue()
-    if not getattr(backends.list_of_moto_modules, "_patched", False):
-        backends.list_of_moto_modules = _patched(_listed_once(backends.list_of_moto_modules))
-    if not getattr(ActionResult.execute_result, "_patched", False):
-        ActionResult.execute_result = _patched(_item_results_as_json(ActionResult.execute_result))  # type: ignore[method-assign,assignment]
-    if not getattr(Rule.send_to_targets, "_patched", False):
-        Rule.send_to_targets = _patched(_only_pattern_rules(Rule.send_to_targets))  # type: ignore[method-assign]
+    """Once per process however often it is called: the local stack and the test fixtures both call it."""
+    Table.__deepcopy__ = _table_kept  # type: ignore[attr-defined]  # moto copies tables only to roll back
+    for patch in PATCHES:
+        patch.apply()
 
 
 def _backing_up_written_items(transact_write_items: Callable[..., None]) -> Callable[..., None]:
@@ -103,7 +104,6 @@ def _backing_up_written_items(transact_write_items: Callable[..., None]) -> Call
         with _item_backups(backend, transact_items):
             transact_write_items(backend, transact_items)
 
-    transact._backs_up_items = True  # type: ignore[attr-defined]
     return transact
 
 
@@ -168,24 +168,16 @@ def _queried_partition_only(all_items: Callable[[Table], list[Item]]) -> Callabl
     return items
 
 
-def _make_sqs_calls_cost_the_same_however_long_the_queue() -> None:
-    for name in _APPROXIMATE_COUNTS:
-        setattr(Queue, name, property(_at_most_a_second_old(name, getattr(Queue, name).fget)))
-    Message.visible = property(lambda message: time.time() * 1000 > message.visible_at)  # type: ignore[assignment]
-    Message.delayed = property(lambda message: time.time() * 1000 < message.delayed_until)  # type: ignore[assignment]
-    Queue.delete_message = _patched(_delete_received_message)  # type: ignore[method-assign,assignment]
-
-
-def _at_most_a_second_old(name: str, count: Callable[[Queue], int]) -> Callable[[Queue], int]:
+def _at_most_a_second_old(count: property) -> property:
     def recent_count(queue: Queue) -> int:
-        cache: dict[str, tuple[float, int]] = queue.__dict__.setdefault("_recent_counts", {})
-        counted_at, value = cache.get(name, (0.0, 0))
+        cache: dict[property, tuple[float, int]] = queue.__dict__.setdefault("_recent_counts", {})
+        counted_at, value = cache.get(count, (0.0, 0))
         if time.monotonic() - counted_at > _COUNTS_MAX_AGE_SECONDS:
-            value = count(queue)
-            cache[name] = (time.monotonic(), value)
+            value = count.__get__(queue)
+            cache[count] = (time.monotonic(), value)
         return value
 
-    return recent_count
+    return property(recent_count)
 
 
 def _delete_received_message(queue: Queue, receipt_handle: str) -> None:
@@ -260,6 +252,25 @@ def _only_pattern_rules(send_to_targets: Callable[..., None]) -> Callable[..., N
     return send
 
 
-def _patched[F: Callable[..., Any]](function: F) -> F:
-    function._patched = True  # type: ignore[attr-defined]
-    return function
+def _instead(replacement: Any) -> Callable[[Any], Any]:
+    """For a fix that does without moto's attribute."""
+    return lambda _original: replacement
+
+
+# Every attribute of moto's that apply_moto_fixes replaces (it also gives Table a __deepcopy__, which moto lacks).
+PATCHES: tuple[MotoPatch, ...] = (
+    # The backups are taken under the lock.
+    MotoPatch(
+        DynamoDBBackend, "transact_write_items", lambda original: _serialised(_backing_up_written_items(original))
+    ),
+    *(MotoPatch(DynamoDBBackend, name, _serialised) for name in _DYNAMODB_WRITES),
+    MotoPatch(Table, "query", _local_index_reads_one_partition),
+    MotoPatch(Table, "all_items", _queried_partition_only),
+    *(MotoPatch(Queue, name, _at_most_a_second_old) for name in _APPROXIMATE_COUNTS),
+    MotoPatch(Message, "visible", _instead(property(lambda message: time.time() * 1000 > message.visible_at))),
+    MotoPatch(Message, "delayed", _instead(property(lambda message: time.time() * 1000 < message.delayed_until))),
+    MotoPatch(Queue, "delete_message", _instead(_delete_received_message)),
+    MotoPatch(backends, "list_of_moto_modules", _listed_once),
+    MotoPatch(ActionResult, "execute_result", _item_results_as_json),
+    MotoPatch(Rule, "send_to_targets", _only_pattern_rules),
+)

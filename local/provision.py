@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore import xform_name
 from botocore.model import Shape, StructureShape
 
 from local.deployment import Deployment, ProvisionedResource, moto_account_id
@@ -368,71 +369,83 @@ def bucket_name(prefix: str, logical_id: str) -> str:
     return name
 
 
+# (s3 client, bucket name, the property's resolved value, what): applies the property to the created bucket.
+_BucketSetting = Callable[[Any, str, Any, str], None]
+
+
+def _put(operation: str, parameter: str, translate: Callable[[Any], Any] = lambda value: value) -> _BucketSetting:
+    """The S3 call `operation`, given the property (translated from CloudFormation's shape) as `parameter`."""
+
+    def apply(s3: Any, name: str, value: Any, what: str) -> None:
+        call = getattr(s3, xform_name(operation))
+        call(**api_parameters(s3, operation, {"Bucket": name, parameter: translate(value)}, what=what))
+
+    return apply
+
+
+def _configure_bucket_notifications(s3: Any, name: str, notifications: Mapping[str, Any], what: str) -> None:
+    for kind in notifications:
+        if kind != "EventBridgeConfiguration":
+            # moto's direct S3 -> SQS/SNS/Lambda messages lack fields and URL-encode keys; use EventBridge.
+            logger.warning("%s: NotificationConfiguration.%s is not emulated locally (ignored)", what, kind)
+    if _is_true((notifications.get("EventBridgeConfiguration") or {}).get("EventBridgeEnabled")):
+        emit_aws_shaped_events()
+        s3.put_bucket_notification_configuration(
+            Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
+        )
+
+
+def _encryption_configuration(encryption: Mapping[str, Any]) -> dict[str, Any]:
+    """CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault."""
+    rules = [
+        {
+            "ApplyServerSideEncryptionByDefault": rule.get("ServerSideEncryptionByDefault", {}),
+            **({"BucketKeyEnabled": rule["BucketKeyEnabled"]} if "BucketKeyEnabled" in rule else {}),
+        }
+        for rule in encryption.get("ServerSideEncryptionConfiguration") or []
+    ]
+    return {"Rules": rules}
+
+
+def _lifecycle_configuration(lifecycle: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Rules": [_lifecycle_rule(rule) for rule in lifecycle.get("Rules") or []]}
+
+
+def _tag_set(tags: list[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"TagSet": [{"Key": tag["Key"], "Value": tag["Value"]} for tag in tags]}
+
+
+# The bucket properties the template may set besides BucketName, each with what applies it once the bucket
+# exists, in this order; any other property is ignored with a warning.
+_BUCKET_SETTINGS: dict[str, _BucketSetting] = {
+    "BucketEncryption": _put("PutBucketEncryption", "ServerSideEncryptionConfiguration", _encryption_configuration),
+    "PublicAccessBlockConfiguration": _put("PutPublicAccessBlock", "PublicAccessBlockConfiguration"),
+    "VersioningConfiguration": _put("PutBucketVersioning", "VersioningConfiguration"),
+    # Stored (describe shows it); moto never expires objects.
+    "LifecycleConfiguration": _put(
+        "PutBucketLifecycleConfiguration", "LifecycleConfiguration", _lifecycle_configuration
+    ),
+    "NotificationConfiguration": _configure_bucket_notifications,
+    "Tags": _put("PutBucketTagging", "Tagging", _tag_set),
+}
+
+
 @provisioner(BUCKET_TYPE)
 def provision_bucket(context: ProvisioningContext, logical_id: str, properties: dict[str, Any]) -> ProvisionedResource:
     s3 = context.client("s3")
     region = context.deployment.region
     what = f"{logical_id} ({BUCKET_TYPE})"
-    properties = dict(properties)
-    name = properties.pop("BucketName", None) or bucket_name(context.deployment.prefix, logical_id)
-    encryption = properties.pop("BucketEncryption", None)
-    public_access_block = properties.pop("PublicAccessBlockConfiguration", None)
-    versioning = properties.pop("VersioningConfiguration", None)
-    lifecycle = properties.pop("LifecycleConfiguration", None)
-    notifications = properties.pop("NotificationConfiguration", None)
-    tags = properties.pop("Tags", None)
-    for ignored in properties:
+    name = properties.get("BucketName") or bucket_name(context.deployment.prefix, logical_id)
+    for ignored in [key for key in properties if key != "BucketName" and key not in _BUCKET_SETTINGS]:
         logger.warning("%s: %s is not emulated locally (ignored)", what, ignored)
 
     create: dict[str, Any] = {"Bucket": name}
     if region != "us-east-1":  # S3 refuses the constraint for its home region
         create["CreateBucketConfiguration"] = {"LocationConstraint": region}
     s3.create_bucket(**create)
-    if encryption is not None:
-        rules = [
-            {
-                "ApplyServerSideEncryptionByDefault": rule.get("ServerSideEncryptionByDefault", {}),
-                **({"BucketKeyEnabled": rule["BucketKeyEnabled"]} if "BucketKeyEnabled" in rule else {}),
-            }
-            for rule in encryption.get("ServerSideEncryptionConfiguration") or []
-        ]
-        s3.put_bucket_encryption(
-            **api_parameters(
-                s3,
-                "PutBucketEncryption",
-                {"Bucket": name, "ServerSideEncryptionConfiguration": {"Rules": rules}},
-                what=what,
-            )
-        )
-    if public_access_block is not None:
-        s3.put_public_access_block(
-            **api_parameters(
-                s3,
-                "PutPublicAccessBlock",
-                {"Bucket": name, "PublicAccessBlockConfiguration": public_access_block},
-                what=what,
-            )
-        )
-    if versioning is not None:
-        s3.put_bucket_versioning(
-            **api_parameters(
-                s3, "PutBucketVersioning", {"Bucket": name, "VersioningConfiguration": versioning}, what=what
-            )
-        )
-    if lifecycle is not None:  # stored (describe shows it); moto never expires objects
-        rules = [_lifecycle_rule(rule) for rule in lifecycle.get("Rules") or []]
-        s3.put_bucket_lifecycle_configuration(
-            **api_parameters(
-                s3,
-                "PutBucketLifecycleConfiguration",
-                {"Bucket": name, "LifecycleConfiguration": {"Rules": rules}},
-                what=what,
-            )
-        )
-    if notifications is not None:
-        _configure_bucket_notifications(s3, name, dict(notifications), what)
-    if tags:
-        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": t["Key"], "Value": t["Value"]} for t in tags]})
+    for setting, apply in _BUCKET_SETTINGS.items():
+        if properties.get(setting) is not None:
+            apply(s3, name, properties[setting], what)
     return ProvisionedResource(
         ref=name,
         attributes={
@@ -443,18 +456,6 @@ def provision_bucket(context: ProvisioningContext, logical_id: str, properties: 
             "WebsiteURL": f"http://{name}.s3-website-{region}.amazonaws.com",
         },
     )
-
-
-def _configure_bucket_notifications(s3: Any, name: str, notifications: dict[str, Any], what: str) -> None:
-    event_bridge = notifications.pop("EventBridgeConfiguration", None) or {}
-    for kind in notifications:
-        # moto's direct S3 -> SQS/SNS/Lambda messages lack fields and URL-encode keys; use EventBridge.
-        logger.warning("%s: NotificationConfiguration.%s is not emulated locally (ignored)", what, kind)
-    if _is_true(event_bridge.get("EventBridgeEnabled")):
-        emit_aws_shaped_events()
-        s3.put_bucket_notification_configuration(
-            Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
-        )
 
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:

@@ -14,14 +14,17 @@ targets receive it with the key as is (not URL-encoded). But moto's event is not
 `emit_aws_shaped_events()` swaps moto's sender (in this process, where moto runs) for one that builds the
 documented event (`local.events.s3_object_created_event`) and offers it to the enabled pattern rules of the
 default bus, the only bus S3 sends to; moto's rules still do the matching and the delivery. Other kinds of S3
-events (deleted, restored, tagged ...) keep moto's sender.
+events (deleted, restored, tagged ...) keep moto's sender. The sender is declared in PATCHES, which
+tests/unit/local/test_local_moto_upgrade_guard.py checks against moto.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,24 +32,29 @@ from moto.events.models import events_backends
 from moto.s3 import notifications
 
 from local.events import S3_CREATED_REASONS, s3_object_created_event
+from local.moto_patches import MotoPatch
 
 logger = logging.getLogger(__name__)
 
-_INSTALLED_FLAG = "_local_aws_shaped"
 _PUT_EVENT = "s3:ObjectCreated:Put"
 _sequencer_lock = threading.Lock()
 _last_sequencer = 0
 
+_Sender = Callable[[str, Any, str, Any], None]  # (account id, bucket, event name, key)
 
+
+@functools.cache
 def emit_aws_shaped_events() -> None:
-    """Idempotent; affects every moto backend of this process (server and `mock_aws`)."""
-    current = notifications._send_event_bridge_message
-    if getattr(current, _INSTALLED_FLAG, False):
-        return
+    """Once per process however often it is called; affects every moto backend of this process (server and
+    `mock_aws`)."""
+    for patch in PATCHES:
+        patch.apply()
 
+
+def _aws_shaped(moto_send: _Sender) -> _Sender:
     def send(account_id: str, bucket: Any, event_name: str, key: Any) -> None:
         if event_name not in S3_CREATED_REASONS:
-            current(account_id, bucket, event_name, key)
+            moto_send(account_id, bucket, event_name, key)
             return
         if event_name == _PUT_EVENT and getattr(key, "multipart", None) is not None:
             return  # moto's inner put_object of a completed upload, announced next as CompleteMultipartUpload
@@ -55,8 +63,10 @@ def emit_aws_shaped_events() -> None:
         except Exception:  # S3 notifications are asynchronous in AWS: the PutObject itself succeeds
             logger.exception("the EventBridge event of s3://%s/%s was not delivered", bucket.name, key.name)
 
-    setattr(send, _INSTALLED_FLAG, True)
-    notifications._send_event_bridge_message = send
+    return send
+
+
+PATCHES = (MotoPatch(notifications, "_send_event_bridge_message", _aws_shaped),)
 
 
 def next_sequencer() -> str:

@@ -17,7 +17,6 @@ import binascii
 import hmac
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -30,6 +29,7 @@ import boto3
 import jwt
 from moto.utilities.utils import load_resource
 
+from local.background_http import BackgroundHttpService
 from local.deployment import Deployment
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def _validity_seconds(client: Mapping[str, Any]) -> int:
     return int(client["AccessTokenValidity"]) * _SECONDS_PER_UNIT[unit]
 
 
-class TokenEndpoint:
+class TokenEndpoint(BackgroundHttpService):
     """Serves POST /oauth2/token on its own port until stopped."""
 
     def __init__(
@@ -146,29 +146,18 @@ class TokenEndpoint:
         self.issuer = issuer
         self.key = SigningKey.moto()
         self.machine_clients = dict(machine_clients)
-        self._server = _TokenServer((host, port), _TokenRequestHandler)
-        self._server.endpoint = self
-        self._thread: threading.Thread | None = None
+        server = _TokenServer((host, port), _TokenRequestHandler)
+        server.endpoint = self
+        super().__init__(server, thread_name="local-token-endpoint")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}{TOKEN_PATH}"
+        return f"{self.base_url}{TOKEN_PATH}"
 
     @property
     def state(self) -> dict[str, Any]:
         """Published in stack.json and the banner."""
         return {"token_url": self.url, "machine_clients": self.machine_clients}
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="local-token-endpoint", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
 
 
 class _TokenServer(ThreadingHTTPServer):

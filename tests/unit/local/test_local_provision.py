@@ -32,6 +32,12 @@ Resources:
     Type: AWS::S3::Bucket
     Properties:
       BucketName: !Sub "${AWS::StackName}-named"
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - {ServerSideEncryptionByDefault: {SSEAlgorithm: AES256}, BucketKeyEnabled: true}
+      PublicAccessBlockConfiguration: {BlockPublicAcls: true, RestrictPublicBuckets: "true"}
+      ObjectLockEnabled: true
+      Tags: [{Key: team, Value: energy}]
   Work:
     Type: AWS::SQS::Queue
     Properties:
@@ -169,6 +175,23 @@ def test_a_bucket_has_its_configuration(deployed: Deployment):
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
     }
     assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] == REGION
+
+
+def test_every_bucket_setting_the_template_may_set_is_applied(tmp_path: Path, prefix, caplog):
+    (tmp_path / "template.yaml").write_text(dedent(TEMPLATE))
+    with mock_aws():
+        deployed = provision(Template.load(tmp_path / "template.yaml"), prefix=prefix, region=REGION)
+        s3 = boto3.client("s3", region_name=REGION)
+        name = deployed.ref("Named")
+
+        (encryption,) = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
+        public_access = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+        tags = s3.get_bucket_tagging(Bucket=name)["TagSet"]
+
+    assert encryption == {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
+    assert (public_access["BlockPublicAcls"], public_access["RestrictPublicBuckets"]) == (True, True)
+    assert tags == [{"Key": "team", "Value": "energy"}]
+    assert "Named (AWS::S3::Bucket): ObjectLockEnabled is not emulated locally (ignored)" in caplog.messages
 
 
 def test_new_objects_reach_the_rule_target_as_s3_eventbridge_events(deployed: Deployment, prefix):
