@@ -67,6 +67,7 @@ def start_sample_distributor(api_url: str, operator_token: str) -> tuple[SftpSer
         "sftp": f"{server.user}@{server.host}:{server.port}",
         "files": sorted(sample_files()),
         "cups": sample_cups(),
+        "inbox": str(server.root / INBOX),  # where a tester drops more files for the next poll
     }
     return server, state
 

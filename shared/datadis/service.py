@@ -236,7 +236,7 @@ def read_consumption(house_id: str, datadis: DatadisApi, now: datetime) -> Reade
             continue
         sent.append(SentQuery(query, now))
         readings = hourly_readings(rows)
-        _store(supply_point_key(consent.cups), month, readings.readings, now)
+        store_month(supply_point_key(consent.cups), month, readings.readings, now)
         left_over.discard(month)
         if readings.bad_rows:
             problems.append(f"{month}: {len(readings.bad_rows)} rows not understood ({readings.bad_rows[0].reason})")
@@ -348,7 +348,7 @@ def _supply_of(supplies: Iterable[Supply], cups: str) -> Supply | None:
     return next((supply for supply in supplies if supply_point_key(supply.cups) == supply_point), None)
 
 
-def _store(supply_point: str, month: str, readings: Iterable[HourlyReading], now: datetime) -> None:
+def store_month(supply_point: str, month: str, readings: Iterable[HourlyReading], now: datetime) -> None:
     """One month as read now: a new item below every distributor file, above earlier reads of that month."""
     months = SupplyPointMonths(metering.month_of)
     for hour in readings:
