@@ -9,11 +9,9 @@ stored, measured in the same run (moto in this process).
 import argparse
 import io
 import os
-import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bench.consumption_query import median_ms  # noqa: E402
 from local.datadis import DatadisStandIn, StandInAccount, StandInSupply  # noqa: E402
 from local.datadis_curves import consumption_rows  # noqa: E402
 from local.deployment import export_function_environments  # noqa: E402
@@ -44,15 +43,6 @@ def house(number: int) -> tuple[str, str]:
     dni = 50_000_000 + number
     digits = f"0021{number:012d}"
     return f"{dni}{_LETTERS[dni % 23]}", f"ES{digits}{stdnum_cups.calc_check_digits('ES' + digits)}0F"
-
-
-def median_ms(action: Callable[[], Any], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
 
 
 def requests_per_house(houses: int) -> None:

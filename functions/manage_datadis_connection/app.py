@@ -11,15 +11,9 @@ from shared.core.http.resolver import build_resolver, current_caller, lambda_han
 from shared.datadis import service
 from shared.datadis.clients.account import DatadisAccount
 from shared.datadis.models import ConsentRequestBody, DatadisConnection
-from shared.datadis.service import DatadisSettings
+from shared.datadis.service import DatadisRouteSettings
 
-
-class Settings(DatadisSettings):
-    users_table: str
-    houses_table: str
-
-
-settings = Settings.load()
+settings = DatadisRouteSettings.load()
 datadis = DatadisAccount(settings.datadis_base_url, settings.datadis_credentials_secret)
 router = Router()
 

@@ -70,6 +70,13 @@ class DatadisSettings(FunctionSettings):
     datadis_connections_table: str
 
 
+class DatadisRouteSettings(DatadisSettings):
+    """What the routes add: the houses and their users, to tell the owner from an operator or another user."""
+
+    users_table: str
+    houses_table: str
+
+
 SCHEDULE = "schedule"
 # The statuses a re-reading of Datadis can change; the others wait for the user.
 RECHECKED = frozenset({ConsentStatus.PENDING, ConsentStatus.CONNECTED, ConsentStatus.WAITING_SUPPLIES})
