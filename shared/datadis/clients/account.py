@@ -3,12 +3,9 @@ environment, logs or answers), read on first use and kept for the container's li
 
 import json
 from functools import cached_property
-from typing import TYPE_CHECKING
 
+from shared.core.clients.secrets import read_secret
 from shared.datadis.clients.datadis_api import DatadisApi
-
-if TYPE_CHECKING:
-    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 
 class DatadisAccount:
@@ -18,11 +15,5 @@ class DatadisAccount:
 
     @cached_property
     def api(self) -> DatadisApi:
-        credentials = json.loads(self._secrets.get_secret_value(SecretId=self._credentials_secret)["SecretString"])
+        credentials = json.loads(read_secret(self._credentials_secret))
         return DatadisApi(self._base_url, credentials["username"], credentials["password"])
-
-    @cached_property
-    def _secrets(self) -> "SecretsManagerClient":
-        import boto3  # noqa: PLC0415 - created on first use, inside whatever AWS endpoint is current
-
-        return boto3.client("secretsmanager")

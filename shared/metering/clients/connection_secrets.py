@@ -6,11 +6,8 @@ name, so the poller reads it without knowing the prefix."""
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from mypy_boto3_secretsmanager import SecretsManagerClient
+from shared.core.clients.secrets import Secrets, read_secret
 
 
 @dataclass(frozen=True)
@@ -25,28 +22,13 @@ class Credential:
 
 class ConnectionSecrets:
     def __init__(self, prefix: str) -> None:
-        self._prefix = prefix
+        self._secrets = Secrets(prefix, "SFTP credential of a distributor connection")
 
     def store(self, connection_id: str, credential: Credential) -> str:
         """Create the connection's secret, or put the credential as its new current version; returns its name."""
-        name = f"{self._prefix}{connection_id}"
-        client = _client()
-        try:
-            client.create_secret(
-                Name=name, SecretString=credential.to_json(), Description="SFTP credential of a distributor connection"
-            )
-        except client.exceptions.ResourceExistsException:
-            client.put_secret_value(SecretId=name, SecretString=credential.to_json())
-        return name
+        return self._secrets.store(connection_id, credential.to_json())
 
 
 def read_credential(secret_name: str) -> Credential:
-    value = json.loads(_client().get_secret_value(SecretId=secret_name)["SecretString"])
+    value = json.loads(read_secret(secret_name))
     return Credential(private_key=value.get("private_key"), password=value.get("password"))
-
-
-@cache
-def _client() -> "SecretsManagerClient":
-    import boto3  # noqa: PLC0415 - created on first use: a function's cold start does not pay for it
-
-    return boto3.client("secretsmanager")
