@@ -203,10 +203,9 @@ def read_consumption(house_id: str, datadis: DatadisApi, now: datetime) -> Reade
     """Read the connected house's months that the plan gives, store their hours, and keep what the next run needs.
     Any failure of Datadis leaves its month for the next run and shows in last_sync_error. None: not connected."""
     consent = dal.get_consent(house_id)
-    if not _readable(consent, now):
+    if consent is None or consent.nif is None or consent.cups is None or not _readable(consent, now):
         logger.info("not connected: nothing read", extra={"house_id": house_id})
         return None
-    assert consent is not None and consent.nif is not None and consent.cups is not None  # readable
     progress = consent.progress
     try:
         supply = _supply_of(datadis.supplies(consent.nif), consent.cups)
