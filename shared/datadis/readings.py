@@ -14,8 +14,9 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from shared.datadis.models import MADRID
 
@@ -110,9 +111,12 @@ def _parse(row: Mapping[str, object]) -> _Row:
     day = _date(row.get("date"))
     hour = _hour(row.get("time"))
     label = f"{day:%Y/%m/%d} {hour:02d}:00"
+    hour_ends = _hour_ends_of(day).get(hour)
+    if hour_ends is None:
+        raise _RowError(f"time: {label} does not exist in {MADRID.key} (the clocks skip that hour)")
     return _Row(
         label=label,
-        hour_ends=_hour_ends(datetime.combine(day, time()) + timedelta(hours=hour), label),
+        hour_ends=hour_ends,
         consumption_wh=_wh(row.get("consumptionKWh"), "consumptionKWh"),
         surplus_wh=_wh(row.get("surplusEnergyKWh") or 0, "surplusEnergyKWh"),  # absent or null: no surplus
         estimated=row.get("obtainMethod") != "Real",
@@ -140,17 +144,18 @@ def _hour(value: object) -> int:
     return hour
 
 
-def _hour_ends(wall_end: datetime, label: str) -> tuple[int, ...]:
-    """The instants a local wall-clock time stands for: none when the clocks skip it, two when they repeat it
-    (fold 0, summer time, first)."""
-    instants: dict[int, None] = {}
-    for fold in (0, 1):
-        utc_end = wall_end.replace(tzinfo=MADRID, fold=fold).astimezone(UTC)
-        if utc_end.astimezone(MADRID).replace(tzinfo=None) == wall_end:
-            instants[int(utc_end.timestamp())] = None
-    if not instants:
-        raise _RowError(f"time: {label} does not exist in {MADRID.key} (the clocks skip that hour)")
-    return tuple(instants)
+@lru_cache(maxsize=64)
+def _hour_ends_of(day: date) -> dict[int, tuple[int, ...]]:
+    """Each hour-ending label of a local day (1 to 24) -> the instants (epoch seconds) it stands for: two for the
+    fall-back day's 2 (summer time first), none for the spring-forward day's 2. Computed once a day, not a row."""
+    first = int(datetime.combine(day, time(), MADRID).timestamp())
+    last = int(datetime.combine(day + timedelta(days=1), time(), MADRID).timestamp())
+    ends: dict[int, tuple[int, ...]] = {}
+    for hour_end in range(first + _HOUR, last + 1, _HOUR):
+        local = datetime.fromtimestamp(hour_end, MADRID)
+        label = local.hour if local.date() == day else 24
+        ends[label] = (*ends.get(label, ()), hour_end)
+    return ends
 
 
 def _wh(value: object, field: str) -> int:
