@@ -42,6 +42,11 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 ContractNumber = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
+# Circular CNMC 3/2020, art. 6: 2.0TD is the low-voltage toll up to 15 kW contracted in every period; 3.0TD (and
+# 6.xTD) above 15 kW in at least one.
+DOMESTIC_LIMIT_KW = 15
+
+
 def power_periods(tariff: Tariff) -> tuple[Period, ...]:
     return (Period.P1, Period.P2) if tariff is Tariff.T20TD else tuple(Period)
 
@@ -88,13 +93,27 @@ class ElectricityContractBody(ContractBody):
         tariff = info.data.get("tariff")
         if tariff is not None:
             by_period = power.by_period()
+            mismatches = list(period_mismatches(by_period, power_periods(tariff), f"{tariff} power"))
             refuse_periods(
                 [
-                    *period_mismatches(by_period, power_periods(tariff), f"{tariff} power"),
+                    *mismatches,
                     *(_decreases(tariff, by_period) if tariff in _NON_DECREASING_POWER else ()),
+                    # The limits are read on the tariff's own periods, once they are right.
+                    *(_over_the_domestic_limit(by_period) if tariff is Tariff.T20TD and not mismatches else ()),
                 ]
             )
+            if tariff is not Tariff.T20TD and all(kw <= DOMESTIC_LIMIT_KW for kw in by_period.values()):
+                raise ValueError(
+                    f"{tariff} is for supplies above {DOMESTIC_LIMIT_KW} kW in at least one period; "
+                    f"up to {DOMESTIC_LIMIT_KW} kW in every period the tariff is 2.0TD"
+                )
         return power
+
+
+def _over_the_domestic_limit(power: dict[Period, Decimal]) -> Iterator[tuple[Period, str]]:
+    for period, kw in power.items():
+        if kw > DOMESTIC_LIMIT_KW:
+            yield period, f"at most {DOMESTIC_LIMIT_KW} kW on 2.0TD: a supply above it in any period takes 3.0TD"
 
 
 def _decreases(tariff: Tariff, power: dict[Period, Decimal]) -> Iterator[tuple[Period, str]]:

@@ -131,3 +131,27 @@ def test_gas_tariffs_are_rl1_to_rl11(tariff: str) -> None:
 )
 def test_gas_contract_problems_name_their_fields(changes: dict[str, Any], fields: list[str]) -> None:
     assert sorted(problems(GasContractBody, GAS | changes)) == fields
+
+
+def test_two_zero_takes_at_most_15_kw_in_every_period() -> None:
+    found = problems(
+        ElectricityContractBody, ELECTRICITY | {"tariff": "2.0TD", "contracted_power_kw": {"P1": 15.5, "P2": 15}}
+    )
+    assert list(found) == ["contracted_power_kw.P1"]
+    assert "at most 15 kW on 2.0TD" in found["contracted_power_kw.P1"]
+    assert ElectricityContractBody.model_validate(
+        ELECTRICITY | {"tariff": "2.0TD", "contracted_power_kw": {"P1": 15, "P2": 15}}
+    )
+
+
+@pytest.mark.parametrize("tariff", ["3.0TD", "6.1TD", "3.0TDVE"])
+def test_three_zero_and_six_x_are_above_15_kw_in_some_period(tariff: str) -> None:
+    domestic = {f"P{n}": 15 for n in range(1, 7)}
+
+    found = problems(ElectricityContractBody, ELECTRICITY | {"tariff": tariff, "contracted_power_kw": domestic})
+
+    assert list(found) == ["contracted_power_kw"]
+    assert "above 15 kW in at least one period" in found["contracted_power_kw"]
+    assert ElectricityContractBody.model_validate(
+        ELECTRICITY | {"tariff": tariff, "contracted_power_kw": domestic | {"P6": 15.1}}
+    )
