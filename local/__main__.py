@@ -25,6 +25,7 @@ def banner(state: dict[str, Any], settings: Settings) -> str:
         + _event_sources_section(state)
         + _sample_distributor_section(state)
         + _datadis_section(state)
+        + _solaredge_section(state)
         + _sign_in_section(state)
         + _machine_clients_section(state)
     )
@@ -67,6 +68,18 @@ def _datadis_section(state: dict[str, Any]) -> str:
 Datadis: {url} (the stand-in unless LOCAL_DATADIS_URL names another); as the holder of a pending request:
   curl -s {url}/_admin/authorizations
   curl -s -X POST {url}/_admin/authorizations/<requestId>/accept    (or /reject)
+"""
+
+
+def _solaredge_section(state: dict[str, Any]) -> str:
+    site_id = state.get("solaredge_site_id")
+    if not site_id:
+        return ""
+    return f"""
+SolarEdge monitoring: {state["solaredge_url"]} (the stand-in unless LOCAL_SOLAREDGE_URL names another)
+  sample site {site_id}, key {state["solaredge_api_key"]}: PUT /houses/<id>/pv-installation with
+  {{"peak_power_kwp": 3.6, "monitoring": {{"provider": "solaredge", "site_id": "{site_id}", "api_key": "..."}}}},
+  then: make trigger FN=pv_poller
 """
 
 

@@ -34,6 +34,8 @@ class Settings:
     datadis_url: str | None = None
     datadis_username: str | None = None
     datadis_password: str | None = None
+    # Another SolarEdge Monitoring API than the stand-in local.solaredge starts.
+    solaredge_url: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -51,6 +53,7 @@ class Settings:
             datadis_url=environ.get("LOCAL_DATADIS_URL") or None,
             datadis_username=environ.get("LOCAL_DATADIS_USERNAME") or None,
             datadis_password=environ.get("LOCAL_DATADIS_PASSWORD") or None,
+            solaredge_url=environ.get("LOCAL_SOLAREDGE_URL") or None,
         )
 
     @property

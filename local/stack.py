@@ -25,6 +25,7 @@ from local.sample_distributor import start_sample_distributor
 from local.seed import seed_user
 from local.settings import STATE_FILE_NAME, Settings
 from local.sftp_server import sshd_available
+from local.solaredge import SolarEdgeStandIn
 from local.template import Template, TemplateError
 from local.token_endpoint import start_token_endpoint
 
@@ -36,6 +37,7 @@ STACK_NAME = "local"
 OPERATORS_GROUP = "operators"
 DATADIS_URL_PARAMETER = "DatadisBaseUrl"
 DATADIS_ACCOUNT_SECRET = "DatadisCredentialsSecret"
+SOLAREDGE_URL_PARAMETER = "SolarEdgeBaseUrl"
 
 
 class StackStartError(RuntimeError):
@@ -82,9 +84,12 @@ class LocalStack:
         settings.state_file.unlink(missing_ok=True)  # a stale file must not be mistaken for this run
         aws_endpoint = self._start_moto()
         point_this_process_at(aws_endpoint, settings.region)
-        datadis = self._datadis()
+        datadis, solaredge = self._datadis(), self._solaredge()
         deployment = provision(
-            self.template, prefix=STACK_NAME, region=settings.region, parameters={DATADIS_URL_PARAMETER: datadis.url}
+            self.template,
+            prefix=STACK_NAME,
+            region=settings.region,
+            parameters={DATADIS_URL_PARAMETER: datadis.url, SOLAREDGE_URL_PARAMETER: solaredge["solaredge_url"]},
         )
         store_datadis_account(deployment, datadis.username, datadis.password)
         user_pool_id, client_id = self._seed_operator(deployment)
@@ -120,6 +125,7 @@ class LocalStack:
             "operator_password": settings.operator_password,
             "resources": deployment.physical_names(),
             "datadis_url": datadis.url,
+            **solaredge,
         }
         for source in [*sources, token_endpoint]:
             self.state.update(source.state)
@@ -138,6 +144,15 @@ class LocalStack:
         stand_in.start()
         self._running.callback(stand_in.stop)
         return DatadisAccount(stand_in.url, stand_in.username, stand_in.password)
+
+    def _solaredge(self) -> dict[str, Any]:
+        """SolarEdge as LOCAL_SOLAREDGE_URL names it, or the stand-in (started here) with its sample site."""
+        if self.settings.solaredge_url:
+            return {"solaredge_url": self.settings.solaredge_url}
+        stand_in = SolarEdgeStandIn()
+        stand_in.start()
+        self._running.callback(stand_in.stop)
+        return stand_in.state
 
     def _start_sample_distributor(self, client_id: str) -> None:
         if not sshd_available():

@@ -17,6 +17,7 @@ from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.core.errors import ConflictError, UniqueValueTakenError
 from shared.core.paging import PageRequest
 from shared.houses.models import House, HouseKind, StoredHouse, SupplyLink
+from shared.pv.models import PvSettings
 from shared.supply_points.cups import Energy
 
 
@@ -45,6 +46,7 @@ class HouseRecord(TableRecord):
     electricity_link_id = UnicodeAttribute(null=True)  # its current item in CupsLinksTable
     gas_cups = UnicodeAttribute(null=True)
     gas_link_id = UnicodeAttribute(null=True)
+    pv_installation = UnicodeAttribute(null=True)  # the PV installation's settings (JSON), as the House shows them
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -64,6 +66,7 @@ class HouseRecord(TableRecord):
             address_key=house.address_key,
             created_at=house.created_at.isoformat(),
             updated_at=house.updated_at.isoformat(),
+            pv_installation=house.pv_installation.model_dump_json() if house.pv_installation else None,
         )
         for energy, link in links.items():
             setattr(record, f"{energy.value}_cups", link.cups if link else None)
@@ -90,6 +93,7 @@ class HouseRecord(TableRecord):
             created_at=datetime.fromisoformat(self.created_at),
             updated_at=datetime.fromisoformat(self.updated_at),
             links=links,
+            pv_installation=PvSettings.model_validate_json(self.pv_installation) if self.pv_installation else None,
             version=self.version,
         )
 

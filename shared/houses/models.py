@@ -9,6 +9,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from shared.core.models import RequestBody, Timestamp, matching
+from shared.pv.models import PvSettings
 from shared.supply_points.cups import Energy, supply_point_key
 
 
@@ -76,7 +77,7 @@ class House(BaseModel):
     city: str | None
     electricity_cups: str | None = None
     gas_cups: str | None = None
-    pv_installation: dict[str, Any] | None = Field(default=None, description="Set by the PV installation routes")
+    pv_installation: PvSettings | None = Field(default=None, description="Set by the PV installation routes")
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -109,6 +110,7 @@ class StoredHouse:
     created_at: datetime
     updated_at: datetime
     links: Mapping[Energy, SupplyLink] = field(default_factory=dict)
+    pv_installation: PvSettings | None = None
     version: int | None = None
 
     def link(self, energy: Energy) -> SupplyLink | None:
@@ -125,6 +127,7 @@ class StoredHouse:
             city=self.city,
             electricity_cups=_cups(self.link(Energy.ELECTRICITY)),
             gas_cups=_cups(self.link(Energy.GAS)),
+            pv_installation=self.pv_installation,
             created_at=self.created_at,
             updated_at=self.updated_at,
         )

@@ -11,6 +11,7 @@ class Source(StrEnum):
     F5D = "F5D"
     P5D = "P5D"
     DATADIS = "datadis"
+    MONITORING = "monitoring"  # a PV installation's production, read from its monitoring platform
 
 
 class Quality(StrEnum):
@@ -19,8 +20,8 @@ class Quality(StrEnum):
 
 
 # A rectifying curve (RF5D) replaces the billed one (F5D), which beats the validated raw curve (P5D),
-# which beats what Datadis republishes.
-_RANK = {Source.RF5D: 3, Source.F5D: 2, Source.P5D: 1, Source.DATADIS: 0}
+# which beats what Datadis republishes. Production (monitoring) is stored apart from consumption: never compared.
+_RANK = {Source.RF5D: 3, Source.F5D: 2, Source.P5D: 1, Source.DATADIS: 0, Source.MONITORING: -1}
 
 
 def source_rank(source: Source) -> int:

@@ -22,7 +22,8 @@ from local.functions import FunctionRuntime
 from local.moto_patches import apply_moto_fixes
 from local.provision import provision
 from local.routes import RouteTable
-from local.stack import DATADIS_URL_PARAMETER, store_datadis_account
+from local.solaredge import SolarEdgeStandIn
+from local.stack import DATADIS_URL_PARAMETER, SOLAREDGE_URL_PARAMETER, store_datadis_account
 from local.template import Template
 
 REGION = "eu-west-1"
@@ -107,7 +108,16 @@ def datadis() -> Iterator[DatadisStandIn]:
 
 
 @pytest.fixture(scope="session")
-def deployment(datadis: DatadisStandIn) -> Iterator[Deployment]:
+def solaredge() -> Iterator[SolarEdgeStandIn]:
+    """The SolarEdge stand-in the PV reader reaches."""
+    stand_in = SolarEdgeStandIn()
+    stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture(scope="session")
+def deployment(datadis: DatadisStandIn, solaredge: SolarEdgeStandIn) -> Iterator[Deployment]:
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update(
         AWS_DEFAULT_REGION=REGION, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN=""
@@ -115,7 +125,10 @@ def deployment(datadis: DatadisStandIn) -> Iterator[Deployment]:
     apply_moto_fixes()
     with mock_aws():
         deployed = provision(
-            Template.load(), prefix="it", region=REGION, parameters={DATADIS_URL_PARAMETER: datadis.url}
+            Template.load(),
+            prefix="it",
+            region=REGION,
+            parameters={DATADIS_URL_PARAMETER: datadis.url, SOLAREDGE_URL_PARAMETER: solaredge.url},
         )
         store_datadis_account(deployed, datadis.username, datadis.password)
         export_function_environments(deployed)

@@ -1,0 +1,40 @@
+"""SQS (one monitored PV installation, queued by the daily poll) -> its hourly production read from its monitoring
+platform, a whole month a request, and stored in integer Wh."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.core.observability import logger
+from shared.core.settings import FunctionSettings
+from shared.pv.clients.providers import MonitoringProvider
+from shared.pv.clients.registry import monitoring_provider
+from shared.pv.models import InstallationReadRecord, MonitoringProviderName
+from shared.pv.service import read_production
+
+
+class Settings(FunctionSettings):
+    pv_installations_table: str
+    metering_table: str
+    solaredge_base_url: str
+
+
+settings = Settings.load()
+base_urls = {MonitoringProviderName.SOLAREDGE: settings.solaredge_base_url}
+processor = BatchProcessor(event_type=EventType.SQS, model=InstallationReadRecord)
+
+
+def provider_of(name: MonitoringProviderName) -> MonitoringProvider:
+    return monitoring_provider(name, base_url=base_urls[name])
+
+
+def record_handler(record: InstallationReadRecord) -> None:
+    read_production(record.body.house_id, provider_of, datetime.now(UTC))
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,1 @@
+"""The inverters' monitoring platforms (HTTP), one module per provider behind `providers.MonitoringProvider`."""

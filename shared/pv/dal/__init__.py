@@ -1,0 +1,1 @@
+"""The PvInstallations table, and the generation store (hourly production, in the Metering table)."""
