@@ -1,7 +1,7 @@
 """Electricity access tariffs: national holidays and the period (P1..P6) of each local hour."""
 
 from shared.tariffs.holidays import is_national_holiday, national_holidays
-from shared.tariffs.periods import Period, Tariff, period_of, period_runs, split_by_period, tariff_periods
+from shared.tariffs.periods import Period, Tariff, period_of, period_runs, tariff_periods
 
 __all__ = [
     "Period",
@@ -10,6 +10,5 @@ __all__ = [
     "national_holidays",
     "period_of",
     "period_runs",
-    "split_by_period",
     "tariff_periods",
 ]

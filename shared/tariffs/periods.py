@@ -6,8 +6,8 @@ peninsula's (Balearic, Canary, Ceuta and Melilla have their own tables, not hand
 Saturdays, Sundays and national holidays are all valley (P3, or P6).
 """
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 from enum import StrEnum
 
 from shared.tariffs.holidays import is_national_holiday
@@ -73,14 +73,6 @@ def period_of(tariff: Tariff, day: date, hour: int) -> Period:
     if tariff == Tariff.T20TD:
         return P3 if valley_day else _TWO_ZERO_WEEKDAY[hour]
     return P6 if valley_day else _SIX_PERIOD_WEEKDAY_BY_MONTH[day.month][hour]
-
-
-def split_by_period(tariff: Tariff, hours: Iterable[tuple[datetime, float]]) -> dict[Period, float]:
-    """Totals per period of (local hour start, kWh) pairs; every period of the tariff is present."""
-    totals = dict.fromkeys(tariff_periods(tariff), 0.0)
-    for start, kwh in hours:
-        totals[period_of(tariff, start.date(), start.hour)] += kwh
-    return totals
 
 
 PeriodRuns = tuple[tuple[int, int, Period], ...]  # (first position, end position, period)

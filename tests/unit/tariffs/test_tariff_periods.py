@@ -1,10 +1,9 @@
-from datetime import date, datetime, timedelta
+from datetime import date
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.tariffs import Period, Tariff, period_of, period_runs, split_by_period, tariff_periods
+from shared.tariffs import Period, Tariff, period_of, period_runs, tariff_periods
 
 P1, P2, P3, P4, P5, P6 = Period
 SIX_PERIOD_TARIFFS = [tariff for tariff in Tariff if tariff is not Tariff.T20TD]
@@ -83,34 +82,6 @@ def test_a_tariff_given_by_its_name_works_alike() -> None:
 def test_an_hour_outside_0_to_23_is_refused(hour: int) -> None:
     with pytest.raises(ValueError, match="hour must be 0 to 23"):
         period_of(Tariff.T20TD, TUESDAY, hour)
-
-
-def hours_of(day: date, kwh: float) -> list[tuple[datetime, float]]:
-    midnight = datetime(day.year, day.month, day.day)
-    return [(midnight + timedelta(hours=hour), kwh) for hour in range(24)]
-
-
-def test_split_2_0td_totals_per_period() -> None:
-    totals = split_by_period(Tariff.T20TD, hours_of(TUESDAY, 0.5) + hours_of(SATURDAY, 1.0))
-    assert totals == {P1: 8 * 0.5, P2: 8 * 0.5, P3: 8 * 0.5 + 24 * 1.0}
-
-
-def test_split_lists_every_period_of_the_tariff_even_when_empty() -> None:
-    assert split_by_period(Tariff.T30TD, []) == dict.fromkeys(Period, 0.0)
-    assert split_by_period(Tariff.T30TD, hours_of(date(2024, 4, 10), 1.0)) == {
-        P1: 0.0, P2: 0.0, P3: 0.0, P4: 9.0, P5: 7.0, P6: 8.0
-    }  # fmt: skip
-
-
-def test_split_counts_both_local_two_oclock_hours_of_the_fall_back_day() -> None:
-    two = datetime(2024, 10, 27, 2)
-    totals = split_by_period(Tariff.T20TD, [(two, 0.25), (two, 0.75)])
-    assert totals[P3] == 1.0
-
-
-def test_split_uses_the_local_hour_of_aware_datetimes() -> None:
-    local_noon = datetime(2024, 4, 2, 12, tzinfo=ZoneInfo("Europe/Madrid"))
-    assert split_by_period(Tariff.T20TD, [(local_noon, 2.0)])[P1] == 2.0
 
 
 def periods_of_runs(runs: tuple[tuple[int, int, Period], ...]) -> list[Period]:
