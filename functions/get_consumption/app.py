@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shared.consumption.csv_export import CSV_CONTENT_TYPE, consumption_csv
+from shared.consumption.json_export import report_json
 from shared.consumption.models import ConsumptionReport, Granularity, OutputFormat
 from shared.consumption.service import consumption_report
 from shared.core.http.docs import responses
@@ -44,8 +45,8 @@ def get_consumption(
 ) -> Response[str]:
     report = consumption_report(current_caller(router), house_id, energy, from_, to, granularity)
     if format_ is OutputFormat.CSV:
-        return Response(200, CSV_CONTENT_TYPE, consumption_csv(report))
-    return Response(200, "application/json", report.model_dump_json())
+        return Response(200, CSV_CONTENT_TYPE, consumption_csv(report.points))
+    return Response(200, "application/json", report_json(report))
 
 
 app = build_resolver(router)

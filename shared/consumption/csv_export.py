@@ -1,19 +1,26 @@
-"""CSV renderings of API responses: one row per point with a header line, the same fields as the JSON."""
+"""CSV renderings of API responses: one row per point with a header line, the same fields as the JSON.
 
-import csv
-import io
+Written from the same columns as the JSON, joined in C: the csv module's check of every cell for quoting would
+double the time of a year of hours, and no cell needs quoting (timestamps, numbers and the labels of quality and
+source)."""
 
-from shared.consumption.models import ConsumptionReport
+from dataclasses import fields
+
+from shared.consumption.models import Points
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-_CONSUMPTION_COLUMNS = ["start", "end", "consumption_kwh", "surplus_kwh", "quality", "source"]
+_COLUMNS = [field.name for field in fields(Points)][1:]  # after bounds
+_HEADER = ",".join(["start", "end", *_COLUMNS])
+_EMPTY = {None: ""}
 
 
-def consumption_csv(report: ConsumptionReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_CONSUMPTION_COLUMNS)
-    for point in report.points:
-        row = point.model_dump(mode="json")
-        writer.writerow(["" if row[column] is None else row[column] for column in _CONSUMPTION_COLUMNS])
-    return out.getvalue()
+def consumption_csv(points: Points) -> str:
+    bounds = points.bounds
+    cells = [bounds[:-1], bounds[1:], *(_cells(getattr(points, name)) for name in _COLUMNS)]
+    rows = map(",".join, zip(*cells, strict=True))
+    return "\n".join([_HEADER, *rows, ""])
+
+
+def _cells(column: list[str | float | None]) -> list[str]:
+    """As the csv module writes each value: a number as Python writes it, null as an empty cell."""
+    return list(map(str, map(_EMPTY.get, column, column)))  # type: ignore[arg-type]

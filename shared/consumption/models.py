@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -57,3 +58,32 @@ class ConsumptionReport(BaseModel):
     points: list[ConsumptionPoint]
     totals: ConsumptionTotals
     periods: PeriodTotals | None = Field(description="Electricity only: consumption by access-tariff period")
+
+
+@dataclass(frozen=True)
+class Points:
+    """ConsumptionReport's points as columns, one entry per point: a year of hours is 8,784 points, built and
+    written column by column (`json_export`, `csv_export`) rather than as a model each. Points tile the range:
+    point i starts at bounds[i] and ends at bounds[i + 1]. Every other field of ConsumptionPoint is a column
+    here, in its order, and nowhere else."""
+
+    bounds: tuple[str, ...]  # written as the JSON of a datetime, e.g. 2024-04-01T00:00:00+02:00
+    consumption_kwh: list[float | None]
+    surplus_kwh: list[float | None]
+    quality: list[str]  # PointQuality's values
+    source: list[str | None]
+
+
+@dataclass(frozen=True)
+class Consumption:
+    """ConsumptionReport with its points as columns; `json_export` writes it as that model would be written."""
+
+    house_id: str
+    cups: str
+    energy: str
+    timezone: str
+    granularity: Granularity
+    points: Points
+    totals: ConsumptionTotals
+    periods: PeriodTotals | None
+    unit: str = "kWh"

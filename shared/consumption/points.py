@@ -1,116 +1,118 @@
-"""Consumption as the portal and the app show it: stored hours laid on local wall-clock hours (23 on the
-spring-forward day, 25 on the fall-back day), hours without data marked missing, sums by day or month, and
-the split by access-tariff period. Pure: the caller fetches the stored hours."""
+"""Consumption as the portal and the app show it: stored hours laid on the local hours of the range, hours
+without data marked missing, sums by day or month, and the split by access-tariff period. Pure: the caller
+fetches the stored hours.
 
-from collections.abc import Mapping
-from datetime import UTC, date, datetime
-from itertools import groupby
+Every chart the app opens draws a year of hours, 8,784 points. So hours and points stay columns, built with the
+work done in C (maps, slices, sums, counts), never an object per hour: a point's fields are written in
+`_hourly` (a point per hour) and `_summed` (a day or a month), once each."""
+
+from dataclasses import replace
+from datetime import date
+from itertools import compress, repeat
+from operator import is_, truediv
 from zoneinfo import ZoneInfo
 
-from shared.consumption.models import ConsumptionPoint, ConsumptionTotals, Granularity, PeriodTotals, PointQuality
-from shared.metering.readings import Quality, StoredHour
-from shared.tariffs import Tariff, split_by_period
+from shared.consumption.local_hours import HOUR, LocalHours, local_midnight, written
+from shared.consumption.models import ConsumptionTotals, Granularity, PeriodTotals, PointQuality, Points
+from shared.metering.readings import Quality, Source, StoredHours
+from shared.tariffs import Tariff
 
-HOUR = 3600
-
-
-def local_day_bounds(first_day: date, end_day: date, zone: ZoneInfo) -> tuple[int, int]:
-    """Epoch seconds of local midnight of `first_day` and of `end_day` (exclusive end)."""
-    return _midnight(first_day, zone), _midnight(end_day, zone)
-
-
-def _midnight(day: date, zone: ZoneInfo) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
+# Points hold the plain text of labels: pydantic writes a str in C, an enum through its Python `value`.
+_POINT_QUALITY: dict[Quality | None, str] = {
+    Quality.REAL: PointQuality.REAL.value,
+    Quality.ESTIMATED: PointQuality.ESTIMATED.value,
+    None: PointQuality.MISSING.value,
+}
+_SOURCE: dict[Source | None, str | None] = {source: source.value for source in Source} | {None: None}
 
 
-def visible_hours(
-    stored: Mapping[int, StoredHour], start: int, end: int, visible_from: date | None, zone: ZoneInfo
-) -> list[tuple[int, StoredHour | None]]:
-    """Every hour start in [start, end) with its stored value, or None when missing or not visible."""
-    first_visible = _midnight(visible_from, zone) if visible_from else start
-    return [(hour, stored.get(hour) if hour >= first_visible else None) for hour in range(start, end, HOUR)]
+def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> StoredHours:
+    """The hours before local midnight of `visible_from` as missing."""
+    if visible_from is None:
+        return hours
+    hidden = min(len(hours.quality), max(0, -(-(local_midnight(visible_from, zone) - hours.start_utc) // HOUR)))
+    if not hidden:
+        return hours
+    return replace(
+        hours,
+        consumption_wh=_from(hidden, 0, hours.consumption_wh),
+        surplus_wh=_from(hidden, 0, hours.surplus_wh),
+        quality=_from(hidden, None, hours.quality),
+        source=_from(hidden, None, hours.source),
+    )
 
 
-def points(
-    hours: list[tuple[int, StoredHour | None]], granularity: Granularity, zone: ZoneInfo
-) -> list[ConsumptionPoint]:
-    # Each hour's local end is the next one's start: convert every boundary once.
-    bounds = [_local(hour, zone) for hour, _ in hours]
-    if hours:
-        bounds.append(_local(hours[-1][0] + HOUR, zone))
+def points(local: LocalHours, hours: StoredHours, granularity: Granularity) -> Points:
     if granularity is Granularity.HOUR:
-        return [_hour_point(bounds[i], bounds[i + 1], value) for i, (_, value) in enumerate(hours)]
-    bucket = _day_of if granularity is Granularity.DAY else _month_of
-    result = []
-    for _, group in groupby(range(len(hours)), key=lambda i: bucket(bounds[i])):
-        members = list(group)
-        values = [hours[i][1] for i in members]
-        result.append(_point(bounds[members[0]], bounds[members[-1] + 1], values))
-    return result
+        return _hourly(local, hours)
+    days = local.days
+    if granularity is Granularity.MONTH:
+        days = tuple(day for index, day in enumerate(days) if index == 0 or day.midnight.day == 1)
+    bounds = (*(written(day.midnight) for day in days), written(local.end))
+    return _summed(hours, [day.first for day in days], bounds)
 
 
-def totals(hours: list[tuple[int, StoredHour | None]]) -> ConsumptionTotals:
-    present = [value for _, value in hours if value is not None]
+def totals(hours: StoredHours) -> ConsumptionTotals:
     return ConsumptionTotals(
-        consumption_kwh=_kwh(sum(value.consumption_wh for value in present)),
-        surplus_kwh=_kwh(sum(value.surplus_wh for value in present)),
-        hours_real=sum(value.quality is Quality.REAL for value in present),
-        hours_estimated=sum(value.quality is Quality.ESTIMATED for value in present),
-        hours_missing=len(hours) - len(present),
+        consumption_kwh=_kwh(sum(hours.consumption_wh)),
+        surplus_kwh=_kwh(sum(hours.surplus_wh)),
+        hours_real=hours.quality.count(Quality.REAL),
+        hours_estimated=hours.quality.count(Quality.ESTIMATED),
+        hours_missing=hours.quality.count(None),
     )
 
 
-def period_totals(hours: list[tuple[int, StoredHour | None]], tariff: Tariff, zone: ZoneInfo) -> PeriodTotals:
-    watt_hours = split_by_period(
-        tariff, ((_local(hour, zone), float(value.consumption_wh)) for hour, value in hours if value is not None)
-    )
-    return PeriodTotals(tariff=tariff.value, **{period.value: _kwh(wh) for period, wh in watt_hours.items()})
-
-
-def _hour_point(start: datetime, end: datetime, value: StoredHour | None) -> ConsumptionPoint:
-    if value is None:
-        return ConsumptionPoint.model_construct(
-            start=start, end=end, consumption_kwh=None, surplus_kwh=None, quality=PointQuality.MISSING, source=None
-        )
-    return ConsumptionPoint.model_construct(
-        start=start,
-        end=end,
-        consumption_kwh=_kwh(value.consumption_wh),
-        surplus_kwh=_kwh(value.surplus_wh),
-        quality=PointQuality(value.quality.value),
-        source=value.source.value,
+def period_totals(local: LocalHours, hours: StoredHours, tariff: Tariff) -> PeriodTotals:
+    consumption = hours.consumption_wh  # 0 where missing
+    return PeriodTotals(
+        tariff=tariff.value,
+        **{
+            period.value: _kwh(sum(compress(consumption, hours_in)))
+            for period, hours_in in local.in_periods(tariff).items()
+        },
     )
 
 
-def _point(start: datetime, end: datetime, values: list[StoredHour | None]) -> ConsumptionPoint:
-    present = [value for value in values if value is not None]
-    qualities = {PointQuality(value.quality.value) for value in present}
-    if len(present) < len(values):
-        qualities.add(PointQuality.MISSING)
-    sources = {value.source.value for value in present}
-    # Built from stored values, which need no validation: model_construct saves most of the time of a year
-    # of hourly points.
-    return ConsumptionPoint.model_construct(
-        start=start,
-        end=end,
-        consumption_kwh=_kwh(sum(value.consumption_wh for value in present)) if present else None,
-        surplus_kwh=_kwh(sum(value.surplus_wh for value in present)) if present else None,
-        quality=qualities.pop() if len(qualities) == 1 else PointQuality.MIXED,
-        source=(sources.pop() if len(sources) == 1 else "mixed") if sources else None,
+def _hourly(local: LocalHours, hours: StoredHours) -> Points:
+    missing = list(compress(range(len(hours.quality)), map(is_, hours.quality, repeat(None))))
+    return Points(
+        bounds=local.hour_bounds,
+        consumption_kwh=_kwh_of_hours(hours.consumption_wh, missing),
+        surplus_kwh=_kwh_of_hours(hours.surplus_wh, missing),
+        quality=list(map(_POINT_QUALITY.__getitem__, hours.quality)),
+        source=list(map(_SOURCE.__getitem__, hours.source)),
     )
 
 
-def _local(epoch: int, zone: ZoneInfo) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC).astimezone(zone)
+def _summed(hours: StoredHours, firsts: list[int], bounds: tuple[str, ...]) -> Points:
+    """A point per day or month: the hours from each of `firsts` to the next (the last to the range's end)."""
+    summed = Points(bounds, [], [], [], [])
+    for first, end in zip(firsts, [*firsts[1:], len(hours.quality)], strict=True):
+        qualities = set(hours.quality[first:end])
+        sources = set(hours.source[first:end])
+        sources.discard(None)
+        present = qualities != {None}
+        summed.consumption_kwh.append(_kwh(sum(hours.consumption_wh[first:end])) if present else None)
+        summed.surplus_kwh.append(_kwh(sum(hours.surplus_wh[first:end])) if present else None)
+        summed.quality.append(_POINT_QUALITY[qualities.pop()] if len(qualities) == 1 else PointQuality.MIXED.value)
+        summed.source.append((_SOURCE[sources.pop()] if len(sources) == 1 else "mixed") if sources else None)
+    return summed
 
 
-def _day_of(moment: datetime) -> date:
-    return moment.date()
+def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
+    """`column` with its first `hidden` entries `value`."""
+    shown = column.copy()
+    shown[:hidden] = repeat(value, hidden)
+    return shown
 
 
-def _month_of(moment: datetime) -> tuple[int, int]:
-    return moment.year, moment.month
+def _kwh_of_hours(watt_hours: list[int], missing: list[int]) -> list[float | None]:
+    kwh: list[float | None] = list(map(truediv, watt_hours, repeat(1000)))
+    for position in missing:
+        kwh[position] = None
+    return kwh
 
 
-def _kwh(watt_hours: float) -> float:
-    return round(watt_hours / 1000, 3)
+def _kwh(watt_hours: int) -> float:
+    # Whole Wh / 1000 is already the kWh with three decimals: round(wh / 1000, 3) gives the same float.
+    return watt_hours / 1000

@@ -1,17 +1,17 @@
 """What GET /houses/{house_id}/consumption answers: the house's supply point, what it may see, the report."""
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from shared.billing.services.documents import electricity_tariff_on
 from shared.consumption import points
-from shared.consumption.models import ConsumptionReport, Granularity, PeriodTotals
+from shared.consumption.local_hours import LocalHours, local_hours
+from shared.consumption.models import Consumption, Granularity, PeriodTotals
 from shared.core.auth import Caller
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.houses.service import visible_house
 from shared.metering.dal import metering
 from shared.metering.hour_labels import MADRID
-from shared.metering.readings import StoredHour
+from shared.metering.readings import StoredHours
 from shared.supply_points.cups import Energy
 from shared.supply_points.dal import cups_links
 from shared.tariffs import Tariff
@@ -19,16 +19,16 @@ from shared.tariffs import Tariff
 MAX_DAYS = 366
 
 
-def _periods(house_id: str, hours: list[tuple[int, StoredHour | None]], end_day: date, zone: ZoneInfo) -> PeriodTotals:
+def _periods(house_id: str, local: LocalHours, hours: StoredHours, end_day: date) -> PeriodTotals:
     # The contract in force on the last day asked for decides the tariff (one read, whatever the range);
     # a house without an electricity contract is split as 2.0TD, the domestic tariff.
     tariff = electricity_tariff_on(house_id, end_day - timedelta(days=1)) or Tariff.T20TD
-    return points.period_totals(hours, tariff, zone)
+    return points.period_totals(local, hours, tariff)
 
 
 def consumption_report(
     caller: Caller, house_id: str, energy: Energy, first_day: date, end_day: date, granularity: Granularity
-) -> ConsumptionReport:
+) -> Consumption:
     if end_day <= first_day:
         raise InvalidInputError.on("to", "must be after from (from is inclusive, to exclusive)")
     if end_day - first_day > timedelta(days=MAX_DAYS):
@@ -42,15 +42,16 @@ def consumption_report(
     visible_from = entry.visible_from if entry else None
     # Distributor files label hours in peninsular time; supplies elsewhere are shown in it too for now.
     zone = MADRID
-    start, end = points.local_day_bounds(first_day, end_day, zone)
-    hours = points.visible_hours(metering.stored_hours(link.supply_point, start, end), start, end, visible_from, zone)
-    return ConsumptionReport(
+    local = local_hours(first_day, end_day, zone)
+    stored = metering.stored_hours(link.supply_point, local.start_utc, local.end_utc)
+    hours = points.visible(stored, visible_from, zone)
+    return Consumption(
         house_id=house.id,
         cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=points.points(hours, granularity, zone),
+        points=points.points(local, hours, granularity),
         totals=points.totals(hours),
-        periods=_periods(house.id, hours, end_day, zone) if energy is Energy.ELECTRICITY else None,
+        periods=_periods(house.id, local, hours, end_day) if energy is Energy.ELECTRICITY else None,
     )

@@ -1,5 +1,6 @@
 """What the metering readers produce: one hourly reading per good row, one rejection per bad row."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -47,11 +48,15 @@ class Rejection(NamedTuple):
     line: str  # the row as read, for the error report
 
 
-class StoredHour(NamedTuple):
-    """The value an hour of a supply point has once stored, whichever file it came from."""
+@dataclass(frozen=True)
+class StoredHours:
+    """The value each hour of a range has once stored, whichever file it came from, as columns: position i is
+    the hour starting at `start_utc + i * 3600`. A year is 8,784 hours, and columns are summed and sliced in C
+    where an object per hour would cost more than reading them. An hour without a value has quality and source
+    None and 0 Wh."""
 
-    hour_start_utc: int  # epoch seconds
-    consumption_wh: int
-    surplus_wh: int
-    quality: Quality
-    source: Source
+    start_utc: int  # epoch seconds
+    consumption_wh: list[int]
+    surplus_wh: list[int]
+    quality: list[Quality | None]
+    source: list[Source | None]

@@ -6,8 +6,8 @@ peninsula's (Balearic, Canary, Ceuta and Melilla have their own tables, not hand
 Saturdays, Sundays and national holidays are all valley (P3, or P6).
 """
 
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 from enum import StrEnum
 
 from shared.tariffs.holidays import is_national_holiday
@@ -75,9 +75,32 @@ def period_of(tariff: Tariff, day: date, hour: int) -> Period:
     return P6 if valley_day else _SIX_PERIOD_WEEKDAY_BY_MONTH[day.month][hour]
 
 
-def split_by_period(tariff: Tariff, hours: Iterable[tuple[datetime, float]]) -> dict[Period, float]:
-    """Totals per period of (local hour start, kWh) pairs; every period of the tariff is present."""
-    totals = dict.fromkeys(tariff_periods(tariff), 0.0)
-    for start, kwh in hours:
-        totals[period_of(tariff, start.date(), start.hour)] += kwh
-    return totals
+PeriodRuns = tuple[tuple[int, int, Period], ...]  # (first position, end position, period)
+
+
+def period_runs(tariff: Tariff, day: date, hours: Sequence[int] | None = None) -> PeriodRuns:
+    """A local day's hours grouped in runs of consecutive hours of one period, for summing slices of a day's
+    values. `hours`: the local hour (0-23) each of the day's hours starts at when the clocks change that day
+    (23 or 25 of them); None for a day of 24 hours."""
+    if hours is not None:
+        return _runs([period_of(tariff, day, hour) for hour in hours])
+    if day.weekday() >= _SATURDAY or is_national_holiday(day):
+        return _TWO_ZERO_VALLEY_DAY if tariff == Tariff.T20TD else _SIX_PERIOD_VALLEY_DAY
+    return _TWO_ZERO_WEEKDAY_RUNS if tariff == Tariff.T20TD else _SIX_PERIOD_WEEKDAY_RUNS_BY_MONTH[day.month]
+
+
+def _runs(periods: Sequence[Period]) -> PeriodRuns:
+    runs: list[tuple[int, int, Period]] = []
+    for position, period in enumerate(periods):
+        if runs and runs[-1][2] is period:
+            runs[-1] = (runs[-1][0], position + 1, period)
+        else:
+            runs.append((position, position + 1, period))
+    return tuple(runs)
+
+
+# A year is 366 days: the runs of the 24-hour days are worked out once.
+_TWO_ZERO_VALLEY_DAY = _runs((P3,) * 24)
+_SIX_PERIOD_VALLEY_DAY = _runs((P6,) * 24)
+_TWO_ZERO_WEEKDAY_RUNS = _runs(_TWO_ZERO_WEEKDAY)
+_SIX_PERIOD_WEEKDAY_RUNS_BY_MONTH = {month: _runs(hours) for month, hours in _SIX_PERIOD_WEEKDAY_BY_MONTH.items()}

@@ -199,7 +199,11 @@ def stored(cups: str, first: date, last: date) -> dict[int, tuple[int, str]]:
 
     hours = [start for day in (first, last) for _, _, start in day_hours(day)]
     found = metering.stored_hours(cups[:20], min(hours), max(hours) + 3600)
-    return {start: (hour.consumption_wh, str(hour.source)) for start, hour in found.items()}
+    return {
+        found.start_utc + 3600 * position: (wh, str(source))
+        for position, (wh, source) in enumerate(zip(found.consumption_wh, found.source, strict=True))
+        if source is not None
+    }
 
 
 def file_record(object_key: str) -> Any:

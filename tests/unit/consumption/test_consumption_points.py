@@ -3,19 +3,21 @@ from datetime import date, timedelta
 import pytest
 
 from shared.consumption import points as consumption
+from shared.consumption.local_hours import LocalHours, local_hours
 from shared.consumption.models import Granularity, PointQuality
 from shared.metering.hour_labels import MADRID
-from shared.metering.readings import Quality, Source, StoredHour
+from shared.metering.readings import Quality, Source, StoredHours
 from shared.tariffs import Tariff
 
 
-def hour(start: int, wh: int, quality: Quality = Quality.REAL, source: Source = Source.F5D) -> StoredHour:
-    return StoredHour(start, wh, 0, quality, source)
+def stored(local: LocalHours, wh: int = 100) -> StoredHours:
+    """Every hour of the range stored: `wh`, real, from an F5D."""
+    count = local.count
+    return StoredHours(local.start_utc, [wh] * count, [0] * count, [Quality.REAL] * count, [Source.F5D] * count)
 
 
-def day_hours(day: date, wh: int = 100) -> dict[int, StoredHour]:
-    start, end = consumption.local_day_bounds(day, date.fromordinal(day.toordinal() + 1), MADRID)
-    return {h: hour(h, wh) for h in range(start, end, 3600)}
+def next_day(day: date) -> date:
+    return day + timedelta(days=1)
 
 
 @pytest.mark.parametrize(
@@ -23,60 +25,74 @@ def day_hours(day: date, wh: int = 100) -> dict[int, StoredHour]:
     [(date(2024, 3, 31), 23, "+01:00"), (date(2024, 10, 27), 25, "+02:00"), (date(2024, 4, 1), 24, "+02:00")],
 )
 def test_a_local_day_has_23_24_or_25_hourly_points(day: date, count: int, offset: str) -> None:
-    stored = day_hours(day)
-    start, end = consumption.local_day_bounds(day, date.fromordinal(day.toordinal() + 1), MADRID)
-    hours = consumption.visible_hours(stored, start, end, None, MADRID)
-    points = consumption.points(hours, Granularity.HOUR, MADRID)
-    assert len(points) == count
-    assert points[0].start.isoformat() == f"{day.isoformat()}T00:00:00{offset}"
-    assert all(point.quality is PointQuality.REAL for point in points)
-    [whole_day] = consumption.points(hours, Granularity.DAY, MADRID)
-    assert whole_day.consumption_kwh == count * 100 / 1000
-    assert (whole_day.start.date(), whole_day.end.date(), whole_day.end.hour) == (day, day + timedelta(days=1), 0)
+    local = local_hours(day, next_day(day), MADRID)
+    hours = stored(local)
+    by_hour = consumption.points(local, hours, Granularity.HOUR)
+    assert len(by_hour.bounds) == count + 1
+    assert by_hour.bounds[0] == f"{day.isoformat()}T00:00:00{offset}"
+    assert by_hour.quality == [PointQuality.REAL] * count
+    whole_day = consumption.points(local, hours, Granularity.DAY)
+    assert whole_day.consumption_kwh == [count * 100 / 1000]
+    assert [bound[:19] for bound in whole_day.bounds] == [f"{day}T00:00:00", f"{next_day(day)}T00:00:00"]
 
 
 def test_fall_back_day_shows_the_repeated_hour_twice_with_its_offsets() -> None:
     day = date(2024, 10, 27)
-    start, end = consumption.local_day_bounds(day, date(2024, 10, 28), MADRID)
-    points = consumption.points(
-        consumption.visible_hours(day_hours(day), start, end, None, MADRID), Granularity.HOUR, MADRID
-    )
-    assert [p.start.isoformat() for p in points[2:4]] == ["2024-10-27T02:00:00+02:00", "2024-10-27T02:00:00+01:00"]
+    local = local_hours(day, next_day(day), MADRID)
+    by_hour = consumption.points(local, stored(local), Granularity.HOUR)
+    assert by_hour.bounds[2:4] == ("2024-10-27T02:00:00+02:00", "2024-10-27T02:00:00+01:00")
 
 
 def test_missing_and_invisible_hours_are_null_and_mixed_days_say_so() -> None:
-    first, end_day = date(2024, 4, 1), date(2024, 4, 3)
-    stored = day_hours(first) | day_hours(date(2024, 4, 2))
-    start, end = consumption.local_day_bounds(first, end_day, MADRID)
-    del stored[start + 5 * 3600]
-    stored[start + 6 * 3600] = hour(start + 6 * 3600, 50, Quality.ESTIMATED, Source.P5D)
-    hours = consumption.visible_hours(stored, start, end, date(2024, 4, 2), MADRID)
-    by_hour = consumption.points(hours, Granularity.HOUR, MADRID)
-    assert all(p.quality is PointQuality.MISSING and p.consumption_kwh is None for p in by_hour[:24])  # not visible
-    days = consumption.points(hours, Granularity.DAY, MADRID)
-    assert [d.quality for d in days] == [PointQuality.MISSING, PointQuality.REAL]
-    assert days[1].source == "F5D" and days[0].source is None
-    visible_all = consumption.visible_hours(stored, start, end, None, MADRID)
-    first_day = consumption.points(visible_all, Granularity.DAY, MADRID)[0]
-    assert (first_day.quality, first_day.source, first_day.consumption_kwh) == (PointQuality.MIXED, "mixed", 2.25)
-    totals = consumption.totals(visible_all)
+    local = local_hours(date(2024, 4, 1), date(2024, 4, 3), MADRID)
+    hours = stored(local)
+    hours.quality[5] = hours.source[5] = None  # missing
+    hours.consumption_wh[5] = 0
+    hours.consumption_wh[6], hours.quality[6], hours.source[6] = 50, Quality.ESTIMATED, Source.P5D
+    seen = consumption.visible(hours, date(2024, 4, 2), MADRID)
+    by_hour = consumption.points(local, seen, Granularity.HOUR)
+    assert by_hour.quality[:24] == [PointQuality.MISSING] * 24  # not visible
+    assert by_hour.consumption_kwh[:24] == [None] * 24
+    days = consumption.points(local, seen, Granularity.DAY)
+    assert days.quality == [PointQuality.MISSING, PointQuality.REAL]
+    assert days.source == [None, "F5D"]
+    first_day = consumption.points(local, consumption.visible(hours, None, MADRID), Granularity.DAY)
+    assert (first_day.quality[0], first_day.source[0], first_day.consumption_kwh[0]) == (
+        PointQuality.MIXED,
+        "mixed",
+        2.25,
+    )
+    totals = consumption.totals(hours)
     assert (totals.hours_real, totals.hours_estimated, totals.hours_missing) == (46, 1, 1)
     assert totals.consumption_kwh == 4.65
 
 
+def test_hours_before_the_range_hide_nothing_and_after_it_hide_everything() -> None:
+    local = local_hours(date(2024, 4, 1), date(2024, 4, 2), MADRID)
+    hours = stored(local)
+    assert consumption.visible(hours, date(2024, 3, 1), MADRID) is hours
+    assert consumption.visible(hours, date(2024, 5, 1), MADRID).quality == [None] * 24
+
+
 def test_months_group_by_local_month() -> None:
-    stored = day_hours(date(2024, 4, 30)) | day_hours(date(2024, 5, 1))
-    start, end = consumption.local_day_bounds(date(2024, 4, 30), date(2024, 5, 2), MADRID)
-    months = consumption.points(consumption.visible_hours(stored, start, end, None, MADRID), Granularity.MONTH, MADRID)
-    assert [(m.start.month, m.consumption_kwh) for m in months] == [(4, 2.4), (5, 2.4)]
+    local = local_hours(date(2024, 4, 30), date(2024, 5, 2), MADRID)
+    months = consumption.points(local, stored(local), Granularity.MONTH)
+    assert [bound[:10] for bound in months.bounds] == ["2024-04-30", "2024-05-01", "2024-05-02"]
+    assert months.consumption_kwh == [2.4, 2.4]
 
 
 def test_period_split_2_0td_weekday_and_weekend() -> None:
-    monday, saturday = date(2024, 4, 1), date(2024, 4, 6)
-    stored = day_hours(monday) | day_hours(saturday)
-    start, end = consumption.local_day_bounds(monday, date(2024, 4, 7), MADRID)
-    periods = consumption.period_totals(
-        consumption.visible_hours(stored, start, end, None, MADRID), Tariff.T20TD, MADRID
-    )
+    local = local_hours(date(2024, 4, 1), date(2024, 4, 7), MADRID)
+    hours = stored(local)
+    for day in range(1, 5):  # Tuesday to Friday: nothing
+        hours.consumption_wh[24 * day : 24 * (day + 1)] = [0] * 24
+    periods = consumption.period_totals(local, hours, Tariff.T20TD)
     # Monday: P1 8 h, P2 8 h, P3 8 h; Saturday: 24 h of P3
     assert periods.model_dump() == {"tariff": "2.0TD", "P1": 0.8, "P2": 0.8, "P3": 3.2}
+
+
+def test_period_split_of_the_days_the_clocks_change_counts_each_local_hour() -> None:
+    local = local_hours(date(2024, 10, 25), date(2024, 10, 28), MADRID)  # Friday to the fall-back Sunday
+    periods = consumption.period_totals(local, stored(local), Tariff.T30TD)
+    # Friday in season C: P4 9 h, P5 7 h, P6 8 h; the weekend's 24 + 25 hours are P6
+    assert periods.model_dump() == {"tariff": "3.0TD", "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 5.7}

@@ -1,9 +1,9 @@
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
+from itertools import pairwise
 
 import pytest
 
-from shared.tariffs import Period, Tariff, period_of, split_by_period, tariff_periods
+from shared.tariffs import Period, Tariff, period_of, period_runs, tariff_periods
 
 P1, P2, P3, P4, P5, P6 = Period
 SIX_PERIOD_TARIFFS = [tariff for tariff in Tariff if tariff is not Tariff.T20TD]
@@ -84,29 +84,39 @@ def test_an_hour_outside_0_to_23_is_refused(hour: int) -> None:
         period_of(Tariff.T20TD, TUESDAY, hour)
 
 
-def hours_of(day: date, kwh: float) -> list[tuple[datetime, float]]:
-    midnight = datetime(day.year, day.month, day.day)
-    return [(midnight + timedelta(hours=hour), kwh) for hour in range(24)]
+def periods_of_runs(runs: tuple[tuple[int, int, Period], ...]) -> list[Period]:
+    return [period for first, end, period in runs for _ in range(first, end)]
 
 
-def test_split_2_0td_totals_per_period() -> None:
-    totals = split_by_period(Tariff.T20TD, hours_of(TUESDAY, 0.5) + hours_of(SATURDAY, 1.0))
-    assert totals == {P1: 8 * 0.5, P2: 8 * 0.5, P3: 8 * 0.5 + 24 * 1.0}
+@pytest.mark.parametrize(
+    "day", [TUESDAY, SATURDAY, date(2024, 8, 15), date(2024, 1, 10), date(2024, 3, 13), date(2024, 6, 12)]
+)
+@pytest.mark.parametrize("tariff", list(Tariff))
+def test_runs_of_a_day_of_24_hours_are_its_periods_in_order(tariff: Tariff, day: date) -> None:
+    runs = period_runs(tariff, day)
+    assert periods_of_runs(runs) == day_periods(tariff, day)
+    assert all(before[2] is not after[2] for before, after in pairwise(runs))  # merged
 
 
-def test_split_lists_every_period_of_the_tariff_even_when_empty() -> None:
-    assert split_by_period(Tariff.T30TD, []) == dict.fromkeys(Period, 0.0)
-    assert split_by_period(Tariff.T30TD, hours_of(date(2024, 4, 10), 1.0)) == {
-        P1: 0.0, P2: 0.0, P3: 0.0, P4: 9.0, P5: 7.0, P6: 8.0
-    }  # fmt: skip
+def test_2_0td_weekday_runs() -> None:
+    assert period_runs(Tariff.T20TD, TUESDAY) == (
+        (0, 8, P3),
+        (8, 10, P2),
+        (10, 14, P1),
+        (14, 18, P2),
+        (18, 22, P1),
+        (22, 24, P2),
+    )
+    assert period_runs(Tariff.T20TD, SATURDAY) == ((0, 24, P3),)
 
 
-def test_split_counts_both_local_two_oclock_hours_of_the_fall_back_day() -> None:
-    two = datetime(2024, 10, 27, 2)
-    totals = split_by_period(Tariff.T20TD, [(two, 0.25), (two, 0.75)])
-    assert totals[P3] == 1.0
-
-
-def test_split_uses_the_local_hour_of_aware_datetimes() -> None:
-    local_noon = datetime(2024, 4, 2, 12, tzinfo=ZoneInfo("Europe/Madrid"))
-    assert split_by_period(Tariff.T20TD, [(local_noon, 2.0)])[P1] == 2.0
+def test_runs_of_a_day_the_clocks_change_follow_its_local_hours() -> None:
+    spring = date(2024, 3, 27)  # a Wednesday, as if the clocks changed: 23 hours, no 2 o'clock
+    hours = (0, 1, *range(3, 24))
+    assert periods_of_runs(period_runs(Tariff.T20TD, spring, hours)) == [
+        period_of(Tariff.T20TD, spring, h) for h in hours
+    ]
+    autumn = date(2024, 10, 30)  # 25 hours, 2 o'clock twice
+    hours = (0, 1, 2, 2, *range(3, 24))
+    runs = period_runs(Tariff.T30TD, autumn, hours)
+    assert runs[0] == (0, 9, P6) and runs[-1][1] == 25

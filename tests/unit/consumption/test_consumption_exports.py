@@ -1,0 +1,106 @@
+"""The JSON and CSV written from the columns are what the documented models give for the same report."""
+
+import csv
+import io
+import json
+import random
+from dataclasses import fields, replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from shared.consumption import points
+from shared.consumption.csv_export import consumption_csv
+from shared.consumption.json_export import report_json
+from shared.consumption.local_hours import local_hours
+from shared.consumption.models import Consumption, ConsumptionPoint, ConsumptionReport, Granularity, Points
+from shared.metering.hour_labels import MADRID
+from shared.metering.readings import Quality, Source, StoredHours
+from shared.tariffs import Tariff
+
+
+def varied_hours(first_day: date, end_day: date, seed: int) -> StoredHours:
+    """Every kind of hour: missing, real and estimated, of every source, with small and large values."""
+    local = local_hours(first_day, end_day, MADRID)
+    rng = random.Random(seed)
+    hours = StoredHours(local.start_utc, [], [], [], [])
+    for _ in range(local.count):
+        present = rng.random() > 0.1
+        hours.consumption_wh.append(rng.choice([0, 1, 999, 1000, rng.randrange(2**31)]) if present else 0)
+        hours.surplus_wh.append(rng.randrange(5000) if present else 0)
+        hours.quality.append(rng.choice(list(Quality)) if present else None)
+        hours.source.append(rng.choice(list(Source)) if present else None)
+    return hours
+
+
+def report(granularity: Granularity, first_day: date, end_day: date, seed: int) -> Consumption:
+    local = local_hours(first_day, end_day, MADRID)
+    hours = points.visible(varied_hours(first_day, end_day, seed), date(2024, 3, 30), MADRID)
+    return Consumption(
+        house_id="house-1",
+        cups="ES0021000012345678LB0F",
+        energy="electricity",
+        timezone=MADRID.key,
+        granularity=granularity,
+        points=points.points(local, hours, granularity),
+        totals=points.totals(hours),
+        periods=points.period_totals(local, hours, Tariff.T61TD),
+    )
+
+
+def as_model(answer: Consumption) -> ConsumptionReport:
+    """The same report as the documented model, each point validated."""
+    columns = [getattr(answer.points, field.name) for field in fields(Points)][1:]
+    bounds = answer.points.bounds
+    point_fields = list(ConsumptionPoint.model_fields)
+    return ConsumptionReport(
+        house_id=answer.house_id,
+        cups=answer.cups,
+        energy=answer.energy,
+        unit=answer.unit,
+        timezone=answer.timezone,
+        granularity=answer.granularity,
+        points=[
+            ConsumptionPoint.model_validate(dict(zip(point_fields, values, strict=True)))
+            for values in zip(bounds[:-1], bounds[1:], *columns, strict=True)
+        ],
+        totals=answer.totals,
+        periods=answer.periods,
+    )
+
+
+RANGES = [
+    (date(2024, 3, 28), date(2024, 4, 2)),  # spring forward
+    (date(2024, 10, 25), date(2024, 10, 29)),  # fall back
+    (date(2024, 1, 1), date(2025, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("granularity", list(Granularity))
+@pytest.mark.parametrize(("first_day", "end_day"), RANGES)
+def test_the_json_is_the_one_the_report_model_writes(granularity: Granularity, first_day: date, end_day: date) -> None:
+    answer = report(granularity, first_day, end_day, seed=first_day.toordinal())
+    assert report_json(answer) == as_model(answer).model_dump_json()
+
+
+@pytest.mark.parametrize("granularity", list(Granularity))
+def test_the_csv_rows_are_the_json_points(granularity: Granularity) -> None:
+    answer = report(granularity, *RANGES[1], seed=7)
+    rows = list(csv.reader(io.StringIO(consumption_csv(answer.points))))
+    expected: list[list[Any]] = []
+    for point in as_model(answer).points:
+        values = point.model_dump(mode="json")
+        expected.append(["" if value is None else str(value) for value in values.values()])
+    assert rows == [list(ConsumptionPoint.model_fields), *expected]
+
+
+def test_points_hold_every_field_of_a_point_in_its_order() -> None:
+    assert ["start", "end", *[field.name for field in fields(Points)][1:]] == list(ConsumptionPoint.model_fields)
+
+
+def test_a_label_holding_a_comma_is_still_written_right() -> None:
+    answer = report(Granularity.DAY, *RANGES[0], seed=3)
+    odd = replace(answer, points=replace(answer.points, source=['a,"b"'] * len(answer.points.source)))
+    assert json.loads(report_json(odd))["points"][0]["source"] == 'a,"b"'
+    assert report_json(odd) == as_model(odd).model_dump_json()
