@@ -3,7 +3,6 @@ hour would spend most of the request on a year's 8,784 points. pydantic still wr
 column), so the text is the one ConsumptionReport.model_dump_json() gives for the same report."""
 
 from collections.abc import Sequence
-from dataclasses import fields
 from itertools import repeat
 from typing import Any
 
@@ -11,23 +10,27 @@ from pydantic_core import to_json
 
 from shared.consumption.models import Consumption, ConsumptionReport, Points
 
-_COLUMNS = [field.name for field in fields(Points)][1:]  # after bounds
-_KEYS = ['{"start":', ',"end":', *(f',"{name}":' for name in _COLUMNS)]
-
 
 def report_json(report: Consumption) -> str:
-    members = (
-        f'"{name}":{_points_json(report.points) if name == "points" else _json(getattr(report, name))}'
-        for name in ConsumptionReport.model_fields
-    )
+    members = (f'"{name}":{_member_json(report, name)}' for name in ConsumptionReport.model_fields)
     return "{" + ",".join(members) + "}"
+
+
+def _member_json(report: Consumption, name: str) -> str:
+    if name == "points":
+        return _points_json(report.points)
+    if name == "totals":  # the PV totals only for a house with an installation
+        return to_json(report.totals, exclude_none=True).decode()
+    return _json(getattr(report, name))
 
 
 def _points_json(points: Points) -> str:
     # Each point is its keys and its values' JSON interleaved: key, value, key, value..., joined in C.
+    columns = points.columns()
+    keys = ['{"start":', ',"end":', *(f',"{name}":' for name in columns)]
     bounds = _column_json(points.bounds)
-    values = [bounds[:-1], bounds[1:], *(_column_json(getattr(points, name)) for name in _COLUMNS)]
-    pieces = [piece for key, column in zip(_KEYS, values, strict=True) for piece in (repeat(key), column)]
+    values = [bounds[:-1], bounds[1:], *(_column_json(getattr(points, name)) for name in columns)]
+    pieces = [piece for key, column in zip(keys, values, strict=True) for piece in (repeat(key), column)]
     return "[" + "},".join(map("".join, zip(*pieces, strict=False))) + ("}]" if len(bounds) > 1 else "]")
 
 

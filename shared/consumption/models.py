@@ -30,6 +30,13 @@ class ConsumptionPoint(BaseModel):
     surplus_kwh: float | None
     quality: PointQuality
     source: str | None = Field(description="F5D, RF5D, P5D or datadis; 'mixed' when a day or month combines several")
+    generation_kwh: float | None = Field(
+        default=None, description="Only when the house has a PV installation: its production (null: not read)"
+    )
+    self_consumption_kwh: float | None = Field(
+        default=None,
+        description="Only with a PV installation: generation minus surplus, never below zero (null: either missing)",
+    )
 
 
 class ConsumptionTotals(BaseModel):
@@ -38,6 +45,8 @@ class ConsumptionTotals(BaseModel):
     hours_real: int
     hours_estimated: int
     hours_missing: int
+    generation_kwh: float | None = Field(default=None, description="Only when the house has a PV installation")
+    self_consumption_kwh: float | None = Field(default=None, description="Only when the house has a PV installation")
 
 
 class PeriodTotals(BaseModel):
@@ -72,6 +81,16 @@ class Points:
     surplus_kwh: list[float | None]
     quality: list[str]  # PointQuality's values
     source: list[str | None]
+    # Only for a house with a PV installation; None: the columns are not written at all.
+    generation_kwh: list[float | None] | None = None
+    self_consumption_kwh: list[float | None] | None = None
+
+    def columns(self) -> list[str]:
+        """The columns written, after the bounds, in ConsumptionPoint's order."""
+        return [name for name in _POINT_COLUMNS if getattr(self, name) is not None]
+
+
+_POINT_COLUMNS = [name for name in ConsumptionPoint.model_fields if name not in ("start", "end")]
 
 
 @dataclass(frozen=True)

@@ -42,23 +42,49 @@ def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> St
     )
 
 
-def points(local: LocalHours, hours: StoredHours, granularity: Granularity) -> Points:
+def self_consumption(hours: StoredHours, generation: list[int | None]) -> list[int | None]:
+    """Each hour's generation minus its surplus, never below zero; None where either is missing."""
+    return [
+        None if produced is None or quality is None else max(produced - surplus, 0)
+        for produced, surplus, quality in zip(generation, hours.surplus_wh, hours.quality, strict=True)
+    ]
+
+
+def points(
+    local: LocalHours, hours: StoredHours, granularity: Granularity, generation: list[int | None] | None = None
+) -> Points:
+    """`generation`: the house's PV production of each hour (None: the house has no installation)."""
+    solar = None if generation is None else (generation, self_consumption(hours, generation))
     if granularity is Granularity.HOUR:
-        return _hourly(local, hours)
+        hourly = _hourly(local, hours)
+        if solar is None:
+            return hourly
+        return replace(hourly, generation_kwh=_kwh_or_none(solar[0]), self_consumption_kwh=_kwh_or_none(solar[1]))
     days = local.days
     if granularity is Granularity.MONTH:
         days = tuple(day for index, day in enumerate(days) if index == 0 or day.midnight.day == 1)
     bounds = (*(written(day.midnight) for day in days), written(local.end))
-    return _summed(hours, [day.first for day in days], bounds)
+    firsts = [day.first for day in days]
+    summed = _summed(hours, firsts, bounds)
+    if solar is None:
+        return summed
+    return replace(summed, generation_kwh=_sums(solar[0], firsts), self_consumption_kwh=_sums(solar[1], firsts))
 
 
-def totals(hours: StoredHours) -> ConsumptionTotals:
+def totals(hours: StoredHours, generation: list[int | None] | None = None) -> ConsumptionTotals:
+    solar = {}
+    if generation is not None:
+        solar = {
+            "generation_kwh": _kwh(sum(filter(None, generation))),
+            "self_consumption_kwh": _kwh(sum(filter(None, self_consumption(hours, generation)))),
+        }
     return ConsumptionTotals(
         consumption_kwh=_kwh(sum(hours.consumption_wh)),
         surplus_kwh=_kwh(sum(hours.surplus_wh)),
         hours_real=hours.quality.count(Quality.REAL),
         hours_estimated=hours.quality.count(Quality.ESTIMATED),
         hours_missing=hours.quality.count(None),
+        **solar,
     )
 
 
@@ -97,6 +123,19 @@ def _summed(hours: StoredHours, firsts: list[int], bounds: tuple[str, ...]) -> P
         summed.quality.append(_POINT_QUALITY[qualities.pop()] if len(qualities) == 1 else PointQuality.MIXED.value)
         summed.source.append((_SOURCE[sources.pop()] if len(sources) == 1 else "mixed") if sources else None)
     return summed
+
+
+def _kwh_or_none(watt_hours: list[int | None]) -> list[float | None]:
+    return [None if wh is None else wh / 1000 for wh in watt_hours]
+
+
+def _sums(watt_hours: list[int | None], firsts: list[int]) -> list[float | None]:
+    """A day's or month's sum of the hours it has a value for; None when it has none."""
+    sums: list[float | None] = []
+    for first, end in zip(firsts, [*firsts[1:], len(watt_hours)], strict=True):
+        present = [wh for wh in watt_hours[first:end] if wh is not None]
+        sums.append(_kwh(sum(present)) if present else None)
+    return sums
 
 
 def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:

@@ -12,6 +12,7 @@ from shared.houses.service import visible_house
 from shared.metering.dal import metering
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import StoredHours
+from shared.pv.service import house_generation
 from shared.supply_points.cups import Energy
 from shared.supply_points.dal import cups_links
 from shared.tariffs import Tariff
@@ -45,13 +46,15 @@ def consumption_report(
     local = local_hours(first_day, end_day, zone)
     stored = metering.stored_hours(link.supply_point, local.start_utc, local.end_utc)
     hours = points.visible(stored, visible_from, zone)
+    pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
+    generation = house_generation(house.id, local.start_utc, local.end_utc) if pv else None
     return Consumption(
         house_id=house.id,
         cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=points.points(local, hours, granularity),
-        totals=points.totals(hours),
+        points=points.points(local, hours, granularity, generation),
+        totals=points.totals(hours, generation),
         periods=_periods(house.id, local, hours, end_day) if energy is Energy.ELECTRICITY else None,
     )

@@ -22,7 +22,7 @@ from shared.pv.clients.providers import (
     ProviderRefusedKeyError,
 )
 from shared.pv.dal import installations
-from shared.pv.dal.generation import save_generation
+from shared.pv.dal.generation import hourly_generation, save_generation
 from shared.pv.models import (
     DEFAULT_SITE_ZONE,
     InstallationRead,
@@ -120,6 +120,11 @@ def read_production(house_id: str, provider_of: ProviderOf, now: datetime) -> Pv
     last_poll = PvLastPoll(at=now, hours_stored=stored, error="; ".join(problems) or None)
     installations.record_poll(house_id, last_poll, ReadProgress(backfilled=True, left_over=frozenset(left_over)))
     return last_poll
+
+
+def house_generation(house_id: str, start_utc: int, end_utc: int) -> list[int | None]:
+    """The house's production (Wh) of each hour of [start_utc, end_utc), None where none was read."""
+    return hourly_generation(house_id, start_utc, end_utc)
 
 
 def _self_consumption_checked(house: StoredHouse, settings: PvSettings) -> PvSettings:

@@ -153,7 +153,7 @@ def read_all(api: FunctionsApi, deployment: Deployment) -> list[str]:
     return houses
 
 
-def generation(house_id: str, first: date, days: int) -> dict[int, int]:
+def generation(house_id: str, first: date, days: int) -> list[int | None]:
     from shared.metering.hour_labels import MADRID  # noqa: PLC0415 - once the deployment set the table names
     from shared.pv.dal.generation import hourly_generation  # noqa: PLC0415
 
@@ -180,7 +180,8 @@ def test_the_daily_read_stores_production_since_installation(
     assert state["last_poll"]["error"] is None and state["last_poll"]["hours_stored"] > 24 * 60
     day = site.installed_on + timedelta(days=10)
     produced = generation(house["id"], day, 1)
-    assert len(produced) == 24 and max(produced.values()) > 0 and min(produced.values()) == 0  # night
+    assert None not in produced and len(produced) == 24
+    assert max(produced) > 0 and min(produced) == 0  # the night
 
 
 def test_a_bad_key_shows_in_last_poll_and_stores_nothing(
@@ -198,7 +199,7 @@ def test_a_bad_key_shows_in_last_poll_and_stores_nothing(
     last_poll = api.request("GET", f"/houses/{house['id']}/pv-installation", operator)["last_poll"]
     assert last_poll["hours_stored"] == 0 and last_poll["error"]
     assert "WRONG" not in last_poll["error"]
-    assert generation(house["id"], site.installed_on, 30) == {}
+    assert set(generation(house["id"], site.installed_on, 30)) == {None}
 
 
 def test_the_provider_s_daily_limit_shows_in_last_poll(
@@ -220,3 +221,45 @@ def test_the_provider_s_daily_limit_shows_in_last_poll(
     last_poll = api.request("GET", f"/houses/{house['id']}/pv-installation", operator)["last_poll"]
     assert last_poll["hours_stored"] == 0
     assert "429" in last_poll["error"] and "daily requests are spent" in last_poll["error"]
+
+
+def test_consumption_shows_generation_and_self_consumption(
+    api: FunctionsApi, operator: Caller, deployment: Deployment, house: dict[str, Any], site: StandInSite
+) -> None:
+    from local.solaredge import hour_energy_wh  # noqa: PLC0415
+    from shared.metering.dal import metering  # noqa: PLC0415 - once the deployment set the table names
+    from shared.metering.hour_groups import HourValues, SupplyPointMonth  # noqa: PLC0415
+    from shared.metering.hour_labels import MADRID  # noqa: PLC0415
+    from shared.metering.readings import Quality, Source  # noqa: PLC0415
+
+    put(api, operator, house, monitored(site))
+    read_all(api, deployment)
+    day = site.installed_on + timedelta(days=20)
+    midnight = int(datetime(day.year, day.month, day.day, tzinfo=MADRID).timestamp())
+    surplus = {hour: 250 if 10 <= hour < 16 else 0 for hour in range(24)}
+    stored = [HourValues(midnight + 3600 * hour, 400, surplus[hour], Quality.REAL) for hour in range(24)]
+    f5d = metering.MeteringFileVersion(Source.F5D, day.strftime("%Y%m%d"), 0, f"f5d-{house['cups']}", "2024-01-01")
+    metering.save_hours(f5d, 0, [SupplyPointMonth(house["cups"][:20], metering.month_of(midnight), stored)])
+
+    reply = api.request(
+        "GET",
+        f"/houses/{house['id']}/consumption",
+        house["owner"],
+        query={"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat(), "granularity": "hour"},
+    )
+
+    assert reply.status == 200, reply.body
+    produced = [round(hour_energy_wh(site, midnight + 3600 * hour)) for hour in range(24)]
+    points = reply["points"]
+    assert [point["generation_kwh"] for point in points] == [wh / 1000 for wh in produced]
+    assert [point["self_consumption_kwh"] for point in points] == [
+        max(wh - surplus[hour], 0) / 1000 for hour, wh in enumerate(produced)
+    ]
+    assert reply["totals"]["generation_kwh"] == sum(produced) / 1000
+    by_day = api.request(
+        "GET",
+        f"/houses/{house['id']}/consumption",
+        operator,
+        query={"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat(), "granularity": "day"},
+    )
+    assert by_day["points"][0]["generation_kwh"] == sum(produced) / 1000

@@ -35,7 +35,7 @@ def save_generation(house_id: str, month: str, hours: Iterable[GeneratedHour], r
     return sum(len(values) for values in by_month.values())
 
 
-def hourly_generation(house_id: str, start_utc: int, end_utc: int) -> dict[int, int]:
-    """Wh produced in each stored hour of [start_utc, end_utc), by hour start (epoch seconds)."""
+def hourly_generation(house_id: str, start_utc: int, end_utc: int) -> list[int | None]:
+    """Wh produced in each hour of [start_utc, end_utc), in order; None where nothing was read."""
     stored = metering.stored_hours(generation_point(house_id), start_utc, end_utc)
-    return {hour: value.consumption_wh for hour, value in stored.items()}
+    return [None if quality is None else wh for wh, quality in zip(stored.consumption_wh, stored.quality, strict=True)]

@@ -96,3 +96,34 @@ def test_period_split_of_the_days_the_clocks_change_counts_each_local_hour() -> 
     periods = consumption.period_totals(local, stored(local), Tariff.T30TD)
     # Friday in season C: P4 9 h, P5 7 h, P6 8 h; the weekend's 24 + 25 hours are P6
     assert periods.model_dump() == {"tariff": "3.0TD", "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 5.7}
+
+
+def test_generation_and_self_consumption_by_hour_day_and_totals() -> None:
+    day = date(2024, 10, 27)  # 25 hours
+    local = local_hours(day, next_day(day), MADRID)
+    hours = stored(local)
+    hours.surplus_wh[10:14] = [500, 500, 0, 0]
+    hours.quality[20], hours.consumption_wh[20] = None, 0  # a missing hour: no surplus known
+    generation: list[int | None] = [0] * 25
+    generation[10:14] = [300, 900, 700, None]
+    generation[20] = 400
+
+    by_hour = consumption.points(local, hours, Granularity.HOUR, generation)
+
+    assert by_hour.generation_kwh is not None and by_hour.self_consumption_kwh is not None
+    assert by_hour.generation_kwh[10:14] == [0.3, 0.9, 0.7, None]
+    # generation minus surplus, never below zero; null where either is missing
+    assert by_hour.self_consumption_kwh[10:14] == [0.0, 0.4, 0.7, None]
+    assert (by_hour.generation_kwh[20], by_hour.self_consumption_kwh[20]) == (0.4, None)
+    whole_day = consumption.points(local, hours, Granularity.DAY, generation)
+    assert (whole_day.generation_kwh, whole_day.self_consumption_kwh) == ([2.3], [1.1])
+    totals = consumption.totals(hours, generation)
+    assert (totals.generation_kwh, totals.self_consumption_kwh) == (2.3, 1.1)
+
+
+def test_a_house_without_an_installation_has_no_generation_columns() -> None:
+    local = local_hours(date(2024, 4, 1), date(2024, 4, 2), MADRID)
+    by_hour = consumption.points(local, stored(local), Granularity.HOUR)
+
+    assert by_hour.columns() == ["consumption_kwh", "surplus_kwh", "quality", "source"]
+    assert consumption.totals(stored(local)).generation_kwh is None
