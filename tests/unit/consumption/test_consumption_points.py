@@ -127,3 +127,16 @@ def test_a_house_without_an_installation_has_no_generation_columns() -> None:
 
     assert by_hour.columns() == ["consumption_kwh", "surplus_kwh", "quality", "source"]
     assert consumption.totals(stored(local)).generation_kwh is None
+
+
+def test_the_csv_of_a_pv_house_has_the_generation_columns() -> None:
+    from shared.consumption.csv_export import consumption_csv  # noqa: PLC0415
+
+    local = local_hours(date(2024, 4, 1), date(2024, 4, 2), MADRID)
+    hours = stored(local)
+    generation: list[int | None] = [250] * 24
+
+    header, first, *_ = consumption_csv(consumption.points(local, hours, Granularity.HOUR, generation)).splitlines()
+
+    assert header == "start,end,consumption_kwh,surplus_kwh,quality,source,generation_kwh,self_consumption_kwh"
+    assert first.endswith(",0.1,0.0,real,F5D,0.25,0.25")
