@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from shared.billing import segments
 from shared.billing.models.contracts import ElectricityContract, ElectricityContractBody, GasContract, GasContractBody
 from shared.billing.models.documents import StoredDocument
 from shared.billing.models.invoices import ElectricityInvoice, ElectricityInvoiceBody, GasInvoice, GasInvoiceBody
@@ -28,12 +29,12 @@ class BillingKind[BodyT: RequestBody, DocumentT: StoredDocument]:
 
 
 ELECTRICITY_CONTRACTS = BillingKind(
-    "electricity-contracts", Energy.ELECTRICITY, ElectricityContractBody, ElectricityContract
+    segments.ELECTRICITY_CONTRACTS, Energy.ELECTRICITY, ElectricityContractBody, ElectricityContract
 )
-GAS_CONTRACTS = BillingKind("gas-contracts", Energy.GAS, GasContractBody, GasContract)
+GAS_CONTRACTS = BillingKind(segments.GAS_CONTRACTS, Energy.GAS, GasContractBody, GasContract)
 ELECTRICITY_INVOICES = BillingKind(
-    "electricity-invoices", Energy.ELECTRICITY, ElectricityInvoiceBody, ElectricityInvoice
+    segments.ELECTRICITY_INVOICES, Energy.ELECTRICITY, ElectricityInvoiceBody, ElectricityInvoice
 )
-GAS_INVOICES = BillingKind("gas-invoices", Energy.GAS, GasInvoiceBody, GasInvoice)
+GAS_INVOICES = BillingKind(segments.GAS_INVOICES, Energy.GAS, GasInvoiceBody, GasInvoice)
 
 BILLING_KINDS = (ELECTRICITY_CONTRACTS, GAS_CONTRACTS, ELECTRICITY_INVOICES, GAS_INVOICES)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from shared.billing.services.documents import electricity_tariff_on
+from shared.billing.services.tariffs import electricity_tariff_on
 from shared.consumption import points
 from shared.consumption.local_hours import LocalHours, local_hours
 from shared.consumption.models import Consumption, Granularity, PeriodTotals

@@ -248,7 +248,7 @@ def test_a_retry_with_the_same_idempotency_key_stores_nothing_new(
 
 
 def test_the_tariff_in_force_on_a_day(api: FunctionsApi, operator: Caller, house: dict[str, Any]) -> None:
-    from shared.billing.services.documents import electricity_tariff_on  # noqa: PLC0415 - after the deployment
+    from shared.billing.services.tariffs import electricity_tariff_on  # noqa: PLC0415 - after the deployment
 
     six = {f"P{n}": 20 for n in range(1, 7)}
     later = ELECTRICITY | {"tariff": "3.0TD", "contracted_power_kw": six, "start_date": "2024-09-01", "end_date": None}

@@ -1,19 +1,17 @@
 """A house's contracts and invoices as stored documents of their kind: listed and read as the caller may see them,
-read by the write paths, and the tariff in force on a day."""
+and read by the write paths."""
 
 import json
-from datetime import date
 from typing import Any
 
 from shared.billing.dal import documents as dal
-from shared.billing.kinds import ELECTRICITY_CONTRACTS, BillingKind
+from shared.billing.kinds import BillingKind
 from shared.billing.models.documents import DocumentEntry, StoredDocument
 from shared.core.auth import Caller
 from shared.core.errors import NotFoundError
 from shared.core.models import Page
 from shared.core.paging import PageRequest
 from shared.houses.service import visible_house
-from shared.tariffs import Tariff
 
 
 def list_documents[DocumentT: StoredDocument](
@@ -38,15 +36,6 @@ def stored_entry(house_id: str, kind: BillingKind[Any, Any], document_id: str) -
     if entry is None:
         raise NotFoundError(f"house {house_id} has no {kind.segment} {document_id}")
     return entry
-
-
-def electricity_tariff_on(house_id: str, day: date) -> Tariff | None:
-    """The tariff of the house's electricity contract in force on `day`; None when none is."""
-    # Contracts of a house never overlap: only the one starting last by `day` can be in force on it.
-    entry = dal.last_starting_by(house_id, ELECTRICITY_CONTRACTS.segment, day)
-    if entry is None or not entry.in_force(day):
-        return None
-    return document_from(ELECTRICITY_CONTRACTS, entry).tariff
 
 
 def document_from[DocumentT: StoredDocument](kind: BillingKind[Any, DocumentT], entry: DocumentEntry) -> DocumentT:

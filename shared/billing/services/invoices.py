@@ -21,8 +21,9 @@ from shared.billing.models.documents import PORTAL, Origin, StoredDocument
 from shared.billing.models.invoices import ElectricityInvoiceBody, InvoiceBody, StoredInvoice
 from shared.billing.models.keys import InvoiceNumber
 from shared.billing.models.values import PerPeriod, period_mismatches
-from shared.billing.services.documents import document_from, electricity_tariff_on
+from shared.billing.services.documents import document_from
 from shared.billing.services.storing import decided_again_while_changed, house_link, new_entry
+from shared.billing.services.tariffs import electricity_tariff_on
 from shared.core.auth import Caller
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.houses.models import StoredHouse
