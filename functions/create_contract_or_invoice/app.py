@@ -5,7 +5,7 @@ stored one."""
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.billing.kinds import BILLING_KINDS
-from shared.billing.routes import register_create
+from shared.billing.routes.writes import register_create
 from shared.core.http.resolver import build_resolver, lambda_handler_for
 from shared.core.settings import FunctionSettings
 

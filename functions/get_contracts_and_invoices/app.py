@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.billing.kinds import BILLING_KINDS
-from shared.billing.routes import register_reads
+from shared.billing.routes.reads import register_reads
 from shared.core.http.resolver import build_resolver, lambda_handler_for
 from shared.core.settings import FunctionSettings
 

@@ -5,7 +5,7 @@ one and must overlap none of the house's other contracts of that energy; the ver
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.billing.kinds import ELECTRICITY_CONTRACTS, GAS_CONTRACTS
-from shared.billing.routes import register_change
+from shared.billing.routes.writes import register_change
 from shared.core.http.resolver import build_resolver, lambda_handler_for
 from shared.core.settings import FunctionSettings
 
