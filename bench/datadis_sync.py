@@ -100,7 +100,7 @@ def month_rows(cups: str, first: date) -> list[dict[str, Any]]:
 
 def parse_and_store_ratio(runs: int) -> None:
     from shared.datadis.readings import hourly_readings  # noqa: PLC0415 - after the tables are named
-    from shared.datadis.service import store_month  # noqa: PLC0415
+    from shared.datadis.services.reads import store_month  # noqa: PLC0415
     from shared.metering.dal import metering  # noqa: PLC0415
     from shared.metering.hour_groups import SupplyPointMonths  # noqa: PLC0415
     from shared.metering.hour_labels import MADRID  # noqa: PLC0415

@@ -7,10 +7,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.core.http.docs import responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.datadis import service
 from shared.datadis.clients.account import DatadisAccount
 from shared.datadis.models import DatadisConnection
-from shared.datadis.service import DatadisRouteSettings
+from shared.datadis.services import consents
+from shared.datadis.services.settings import DatadisRouteSettings
 
 settings = DatadisRouteSettings.load()
 datadis = DatadisAccount(settings.datadis_base_url, settings.datadis_credentials_secret)
@@ -23,7 +23,7 @@ router = Router()
     responses=responses(DatadisConnection, 403, 404, 409, 503),
 )
 def check_consent(house_id: str) -> DatadisConnection:
-    return service.check_consent(current_caller(router), house_id, datadis.api, datetime.now(UTC))
+    return consents.check_consent(current_caller(router), house_id, datadis.api, datetime.now(UTC))
 
 
 app = build_resolver(router)

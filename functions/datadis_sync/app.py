@@ -9,7 +9,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.core.clients.message_queue import MessageQueue
 from shared.core.observability import logger
 from shared.datadis.clients.account import DatadisAccount
-from shared.datadis.service import DatadisSettings, recheck_consents
+from shared.datadis.services.consents import recheck_consents
+from shared.datadis.services.settings import DatadisSettings
 
 
 class Settings(DatadisSettings):

@@ -8,10 +8,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.core.http.docs import responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
-from shared.datadis import service
 from shared.datadis.clients.account import DatadisAccount
 from shared.datadis.models import ConsentRequestBody, DatadisConnection
-from shared.datadis.service import DatadisRouteSettings
+from shared.datadis.services import consents
+from shared.datadis.services.settings import DatadisRouteSettings
 
 settings = DatadisRouteSettings.load()
 datadis = DatadisAccount(settings.datadis_base_url, settings.datadis_credentials_secret)
@@ -25,18 +25,18 @@ router = Router()
     responses=responses(DatadisConnection, 400, 403, 404, 409, 422, 503, status=202),
 )
 def request_consent(house_id: str, request: ConsentRequestBody) -> Response[str]:
-    connection = service.request_consent(current_caller(router), house_id, request, datadis.api, datetime.now(UTC))
+    connection = consents.request_consent(current_caller(router), house_id, request, datadis.api, datetime.now(UTC))
     return Response(202, "application/json", connection.model_dump_json())
 
 
 @router.get("/houses/<house_id>/datadis", tags=["Datadis"], responses=responses(DatadisConnection, 404))
 def get_connection(house_id: str) -> DatadisConnection:
-    return service.get_connection(current_caller(router), house_id)
+    return consents.get_connection(current_caller(router), house_id)
 
 
 @router.delete("/houses/<house_id>/datadis", tags=["Datadis"], responses=responses(DatadisConnection, 403, 404, 409))
 def revoke_consent(house_id: str) -> DatadisConnection:
-    return service.revoke_consent(current_caller(router), house_id, datetime.now(UTC))
+    return consents.revoke_consent(current_caller(router), house_id, datetime.now(UTC))
 
 
 app = build_resolver(router)

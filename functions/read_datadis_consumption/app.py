@@ -10,8 +10,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.observability import logger
 from shared.datadis.clients.account import DatadisAccount
-from shared.datadis.models import HouseReadRecord
-from shared.datadis.service import DatadisSettings, read_consumption
+from shared.datadis.queue_messages import HouseReadRecord
+from shared.datadis.services.reads import read_consumption
+from shared.datadis.services.settings import DatadisSettings
 
 
 class Settings(DatadisSettings):

@@ -9,8 +9,7 @@ from enum import IntEnum, StrEnum
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
-from pydantic import BaseModel, ConfigDict, Field, Json, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from shared.core.models import RequestBody, Timestamp
@@ -233,7 +232,3 @@ class HouseRead(BaseModel):
     """The daily run's message: read this connected house's consumption."""
 
     house_id: str
-
-
-class HouseReadRecord(SqsRecordModel):
-    body: Json[HouseRead]

@@ -7,9 +7,9 @@ import pytest
 
 from shared.core.auth import Caller
 from shared.core.errors import ForbiddenError, UnavailableError
-from shared.datadis import service
 from shared.datadis.clients.datadis_api import DatadisApi
 from shared.datadis.models import ConsentRequestBody, DatadisConsent
+from shared.datadis.services import consents as service
 from shared.houses.models import HouseKind, StoredHouse, SupplyLink
 from shared.supply_points.cups import Energy
 

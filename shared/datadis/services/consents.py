@@ -1,23 +1,22 @@
-"""A house's Datadis connection. Only the house's user asks for consent, confirms it and revokes it, from the app;
+"""A house's Datadis consent. Only the house's user asks for consent, confirms it and revokes it, from the app;
 operators read it for support (403 on every change), another user gets 404. The state is never the app's word:
 it is what Datadis answers, to the request and in its own list of authorisations, which the callback and the
 daily re-check read; every change keeps that evidence, when it was read and who acted.
 
 The daily run re-checks every consent that Datadis can still change with one authorisation-list call in all, and
-queues one read per connected house; each read asks for the months the plan gives (sync_plan), never a query
-sent in the last 24 hours, and stores the hours under source `datadis`, below every distributor file."""
+queues one read per connected house (services.reads). Apart from the reads, so that the routes' functions import
+none of the reading and storing of hours."""
 
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from shared.core.auth import Caller
 from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
 from shared.core.errors import ConflictError, FieldProblem, ForbiddenError, InvalidInputError, UnavailableError
 from shared.core.observability import logger
-from shared.core.settings import FunctionSettings
 from shared.datadis import dal
 from shared.datadis.clients.datadis_api import (
     DatadisApi,
@@ -41,40 +40,17 @@ from shared.datadis.models import (
     ConsentHistoryEntry,
     ConsentRequestBody,
     ConsentStatus,
-    ConsumptionQuery,
     DatadisConnection,
     DatadisConsent,
     HouseRead,
-    ReaderProgress,
-    SentQuery,
     Supply,
 )
-from shared.datadis.readings import HourlyReading, hourly_readings
-from shared.datadis.sync_plan import IDENTICAL_QUERY_WAIT, plan_months
 from shared.houses.models import StoredHouse
 from shared.houses.service import visible_house
-from shared.metering.dal import metering
-from shared.metering.hour_groups import SupplyPointMonths
-from shared.metering.readings import Quality, Reading, Source
-from shared.supply_points.cups import Energy, InvalidCups, normalise_cups, supply_point_key
+from shared.supply_points.cups import Energy, InvalidCups, normalise_cups
 from shared.users.service import get_user
 
 REQUEST_YEARS = 2  # the longest validity Datadis grants
-
-
-class DatadisSettings(FunctionSettings):
-    """What every Datadis function reads: Datadis' root URL, the secret of our account, the connections table."""
-
-    datadis_base_url: str
-    datadis_credentials_secret: str
-    datadis_connections_table: str
-
-
-class DatadisRouteSettings(DatadisSettings):
-    """What the routes add: the houses and their users, to tell the owner from an operator or another user."""
-
-    users_table: str
-    houses_table: str
 
 
 SCHEDULE = "schedule"
@@ -167,7 +143,7 @@ def revoke_consent(caller: Caller, house_id: str, now: datetime) -> DatadisConne
     return _shown(dal.save_consent(consent.recorded(change)))
 
 
-# ---------------------------------------------------------------- the daily run
+# ---------------------------------------------------------------- the daily re-check
 
 
 def recheck_consents(datadis: DatadisApi, reads: MessageQueue, now: datetime) -> dict[str, int]:
@@ -197,65 +173,6 @@ def recheck_consents(datadis: DatadisApi, reads: MessageQueue, now: datetime) ->
             connected.append(consent.house_id)
     reads.send([OutgoingMessage(HouseRead(house_id=house_id).model_dump_json()) for house_id in connected])
     return outcome | {"reads_queued": len(connected)}
-
-
-def read_consumption(house_id: str, datadis: DatadisApi, now: datetime) -> ReaderProgress | None:
-    """Read the connected house's months that the plan gives, store their hours, and keep what the next run needs.
-    Any failure of Datadis leaves its month for the next run and shows in last_sync_error. None: not connected."""
-    consent = dal.get_consent(house_id)
-    if consent is None or consent.nif is None or consent.cups is None or not _readable(consent, now):
-        logger.info("not connected: nothing read", extra={"house_id": house_id})
-        return None
-    progress = consent.progress
-    try:
-        supply = _supply_of(datadis.supplies(consent.nif), consent.cups)
-    except DatadisError as error:
-        return _save(house_id, replace(progress, last_sync_at=now, last_sync_error=f"supplies: {error}"))
-    if supply is None:
-        return _save(house_id, replace(progress, last_sync_at=now, last_sync_error="Datadis does not list the CUPS"))
-    every_month = ConsumptionQuery(consent.cups, supply.distributor_code, supply.point_type, consent.nif, month="")
-    sent = [query for query in progress.sent if now - query.sent_at < IDENTICAL_QUERY_WAIT]
-    months = plan_months(
-        cups=every_month.cups,
-        distributor_code=every_month.distributor_code,
-        point_type=every_month.point_type,
-        authorized_nif=every_month.authorized_nif,
-        backfill=not progress.backfilled,
-        now=now,
-        sent=sent,
-        left_over=progress.left_over,
-    )
-    left_over, problems = set(progress.left_over) | set(months), list[str]()
-    for month in months:
-        if not _readable(dal.get_consent(house_id), now):
-            logger.info("revoked or expired while reading: stopped", extra={"house_id": house_id, "month": month})
-            return None
-        query = replace(every_month, month=month)
-        try:
-            rows = datadis.consumption(
-                query.cups, query.distributor_code, month, query.point_type, query.authorized_nif
-            )
-        except DatadisError as error:
-            problems.append(f"{month}: {error}")
-            if isinstance(error, DatadisRateLimitedError):
-                sent.append(SentQuery(query, now))  # Datadis counts it: not again for 24 hours
-            continue
-        sent.append(SentQuery(query, now))
-        readings = hourly_readings(rows)
-        store_month(supply_point_key(consent.cups), month, readings.readings, now)
-        left_over.discard(month)
-        if readings.bad_rows:
-            problems.append(f"{month}: {len(readings.bad_rows)} rows not understood ({readings.bad_rows[0].reason})")
-    return _save(
-        house_id,
-        ReaderProgress(
-            backfilled=True,
-            left_over=frozenset(left_over),
-            sent=tuple(sent),
-            last_sync_at=now,
-            last_sync_error="; ".join(problems) or None,
-        ),
-    )
 
 
 # ---------------------------------------------------------------- decisions and their evidence
@@ -340,48 +257,6 @@ def _cups(house: StoredHouse, body: ConsentRequestBody) -> str:
         return normalise_cups(written, Energy.ELECTRICITY)
     except InvalidCups as invalid:
         raise InvalidInputError.on("cups", str(invalid)) from None
-
-
-def _readable(consent: DatadisConsent | None, now: datetime) -> bool:
-    """Connected, and the authorisation not ended (a consent that expired since the last check is not read)."""
-    if consent is None or consent.status is not ConsentStatus.CONNECTED:
-        return False
-    return consent.authorized_until is None or consent.authorized_until >= now
-
-
-def _supply_of(supplies: Iterable[Supply], cups: str) -> Supply | None:
-    supply_point = supply_point_key(cups)
-    return next((supply for supply in supplies if supply_point_key(supply.cups) == supply_point), None)
-
-
-def store_month(supply_point: str, month: str, readings: Iterable[HourlyReading], now: datetime) -> None:
-    """One month as read now: a new item below every distributor file, above earlier reads of that month."""
-    months = SupplyPointMonths(metering.month_of)
-    for hour in readings:
-        months.add(
-            Reading(
-                supply_point,
-                supply_point,
-                hour.hour_start_utc,
-                hour.consumption_wh,
-                hour.surplus_wh,
-                Quality.ESTIMATED if hour.estimated else Quality.REAL,
-                Source.DATADIS,
-            )
-        )
-    read = metering.MeteringFileVersion(
-        source=Source.DATADIS,
-        generated_on=now.astimezone(UTC).strftime("%Y%m%d"),
-        version=0,
-        file_id=f"datadis#{month}#{now.isoformat()}",
-        delivered_at=now.isoformat(),
-    )
-    metering.save_hours(read, 0, months.groups())
-
-
-def _save(house_id: str, progress: ReaderProgress) -> ReaderProgress:
-    dal.save_progress(house_id, progress)
-    return progress
 
 
 def _shown(consent: DatadisConsent) -> DatadisConnection:
