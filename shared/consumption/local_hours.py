@@ -19,6 +19,14 @@ from shared.tariffs import Period, Tariff, period_runs, tariff_periods
 HOUR = 3600
 
 
+class Spans(NamedTuple):
+    """Points of a day or a month: the hours of each (slices of the range's columns), and where they start and the
+    last ends, written."""
+
+    hours: list[slice]
+    bounds: tuple[str, ...]
+
+
 class LocalDay(NamedTuple):
     midnight: datetime
     first: int  # position of its first hour in the range
@@ -45,6 +53,14 @@ class LocalHours:
         """Each hour's start, then the range's end, written."""
         return (*chain.from_iterable(map(self._hour_starts, self.days)), written(self.end))
 
+    @cached_property
+    def day_spans(self) -> Spans:
+        return self._spans(self.days)
+
+    @cached_property
+    def month_spans(self) -> Spans:
+        return self._spans([day for index, day in enumerate(self.days) if index == 0 or day.midnight.day == 1])
+
     def in_periods(self, tariff: Tariff) -> dict[Period, list[bool]]:
         """Whether each hour of the range falls in each period of the tariff (every period present)."""
         found = self._in_periods.get(tariff)
@@ -55,6 +71,13 @@ class LocalHours:
                     found[period][day.first + first : day.first + end] = repeat(True, end - first)
             self._in_periods[tariff] = found
         return found
+
+    def _spans(self, firsts: list[LocalDay] | tuple[LocalDay, ...]) -> Spans:
+        starts = [day.first for day in firsts]
+        return Spans(
+            list(map(slice, starts, [*starts[1:], self.count])),
+            (*(written(day.midnight) for day in firsts), written(self.end)),
+        )
 
     def _hour_starts(self, day: LocalDay) -> list[str]:
         """From the day's midnight when it has one UTC offset, else hour by hour."""

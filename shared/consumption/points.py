@@ -3,16 +3,17 @@ without data marked missing, sums by day or month, and the split by access-tarif
 fetches the stored hours.
 
 Every chart the app opens draws a year of hours, 8,784 points. So hours and points stay columns, built with the
-work done in C (maps, slices, sums, counts), never an object per hour: a point's fields are written in
+work done in C (maps, slices, sums, counts, table look-ups), never an object per hour: a point's fields are written in
 `_hourly` (a point per hour) and `_summed` (a day or a month), once each."""
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from itertools import compress, repeat
-from operator import is_, truediv
+from itertools import combinations, compress, repeat
+from operator import eq, is_, truediv
 from zoneinfo import ZoneInfo
 
-from shared.consumption.local_hours import HOUR, LocalHours, local_midnight, written
+from shared.consumption.local_hours import HOUR, LocalHours, Spans, local_midnight
 from shared.consumption.models import ConsumptionTotals, Granularity, PeriodTotals, PointQuality, Points
 from shared.metering.readings import Quality, Source, StoredHours
 from shared.tariffs import Tariff
@@ -24,6 +25,23 @@ _POINT_QUALITY: dict[Quality | None, str] = {
     None: PointQuality.MISSING.value,
 }
 _SOURCE: dict[Source | None, str | None] = {source: source.value for source in Source} | {None: None}
+
+
+def _sets[T](labels: Iterable[T]) -> list[frozenset[T]]:
+    members = list(labels)
+    return [frozenset(chosen) for size in range(1, len(members) + 1) for chosen in combinations(members, size)]
+
+
+# A day's or a month's labels, looked up by the set of its hours' labels rather than decided point by point: the
+# quality its hours share, missing ones included, else mixed; the source its present hours share, else mixed.
+_QUALITY_OF_HOURS: dict[frozenset[Quality | None], str] = {
+    hours: _POINT_QUALITY[next(iter(hours))] if len(hours) == 1 else PointQuality.MIXED.value
+    for hours in _sets(_POINT_QUALITY)
+}
+_SOURCE_OF_HOURS: dict[frozenset[Source | None], str | None] = {
+    hours: (_SOURCE[next(iter(present))] if len(present) == 1 else "mixed") if (present := hours - {None}) else None
+    for hours in _sets(_SOURCE)
+}
 
 
 def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> StoredHours:
@@ -60,15 +78,11 @@ def points(
         if solar is None:
             return hourly
         return replace(hourly, generation_kwh=_kwh_or_none(solar[0]), self_consumption_kwh=_kwh_or_none(solar[1]))
-    days = local.days
-    if granularity is Granularity.MONTH:
-        days = tuple(day for index, day in enumerate(days) if index == 0 or day.midnight.day == 1)
-    bounds = (*(written(day.midnight) for day in days), written(local.end))
-    firsts = [day.first for day in days]
-    summed = _summed(hours, firsts, bounds)
+    spans = local.day_spans if granularity is Granularity.DAY else local.month_spans
+    summed = _summed(hours, spans)
     if solar is None:
         return summed
-    return replace(summed, generation_kwh=_sums(solar[0], firsts), self_consumption_kwh=_sums(solar[1], firsts))
+    return replace(summed, generation_kwh=_sums(solar[0], spans), self_consumption_kwh=_sums(solar[1], spans))
 
 
 def totals(hours: StoredHours, generation: list[int | None] | None = None) -> ConsumptionTotals:
@@ -103,39 +117,36 @@ def _hourly(local: LocalHours, hours: StoredHours) -> Points:
     missing = list(compress(range(len(hours.quality)), map(is_, hours.quality, repeat(None))))
     return Points(
         bounds=local.hour_bounds,
-        consumption_kwh=_kwh_of_hours(hours.consumption_wh, missing),
-        surplus_kwh=_kwh_of_hours(hours.surplus_wh, missing),
+        consumption_kwh=_kwh_of(hours.consumption_wh, missing),
+        surplus_kwh=_kwh_of(hours.surplus_wh, missing),
         quality=list(map(_POINT_QUALITY.__getitem__, hours.quality)),
         source=list(map(_SOURCE.__getitem__, hours.source)),
     )
 
 
-def _summed(hours: StoredHours, firsts: list[int], bounds: tuple[str, ...]) -> Points:
-    """A point per day or month: the hours from each of `firsts` to the next (the last to the range's end)."""
-    summed = Points(bounds, [], [], [], [])
-    for first, end in zip(firsts, [*firsts[1:], len(hours.quality)], strict=True):
-        qualities = set(hours.quality[first:end])
-        sources = set(hours.source[first:end])
-        sources.discard(None)
-        present = qualities != {None}
-        summed.consumption_kwh.append(_kwh(sum(hours.consumption_wh[first:end])) if present else None)
-        summed.surplus_kwh.append(_kwh(sum(hours.surplus_wh[first:end])) if present else None)
-        summed.quality.append(_POINT_QUALITY[qualities.pop()] if len(qualities) == 1 else PointQuality.MIXED.value)
-        summed.source.append((_SOURCE[sources.pop()] if len(sources) == 1 else "mixed") if sources else None)
-    return summed
+def _summed(hours: StoredHours, spans: Spans) -> Points:
+    """A point per day or month: each column summed, or its labels merged, over the span's hours."""
+    quality = list(map(_QUALITY_OF_HOURS.__getitem__, map(frozenset, map(hours.quality.__getitem__, spans.hours))))
+    missing = list(compress(range(len(quality)), map(eq, quality, repeat(PointQuality.MISSING.value))))
+    return Points(
+        bounds=spans.bounds,
+        consumption_kwh=_kwh_of(map(sum, map(hours.consumption_wh.__getitem__, spans.hours)), missing),
+        surplus_kwh=_kwh_of(map(sum, map(hours.surplus_wh.__getitem__, spans.hours)), missing),
+        quality=quality,
+        source=list(map(_SOURCE_OF_HOURS.__getitem__, map(frozenset, map(hours.source.__getitem__, spans.hours)))),
+    )
 
 
 def _kwh_or_none(watt_hours: list[int | None]) -> list[float | None]:
     return [None if wh is None else wh / 1000 for wh in watt_hours]
 
 
-def _sums(watt_hours: list[int | None], firsts: list[int]) -> list[float | None]:
+def _sums(watt_hours: list[int | None], spans: Spans) -> list[float | None]:
     """A day's or month's sum of the hours it has a value for; None when it has none."""
-    sums: list[float | None] = []
-    for first, end in zip(firsts, [*firsts[1:], len(watt_hours)], strict=True):
-        present = [wh for wh in watt_hours[first:end] if wh is not None]
-        sums.append(_kwh(sum(present)) if present else None)
-    return sums
+    return [
+        _kwh(sum(filter(None, hours))) if hours.count(None) < len(hours) else None
+        for hours in map(watt_hours.__getitem__, spans.hours)
+    ]
 
 
 def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
@@ -145,7 +156,7 @@ def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
     return shown
 
 
-def _kwh_of_hours(watt_hours: list[int], missing: list[int]) -> list[float | None]:
+def _kwh_of(watt_hours: Iterable[int], missing: list[int]) -> list[float | None]:
     kwh: list[float | None] = list(map(truediv, watt_hours, repeat(1000)))
     for position in missing:
         kwh[position] = None
