@@ -9,8 +9,9 @@ work done in C (maps, slices, sums, counts, table look-ups), never an object per
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from itertools import combinations, compress, repeat
-from operator import eq, is_, truediv
+from itertools import chain, combinations, compress, repeat
+from operator import eq, is_, sub, truediv
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.consumption.local_hours import HOUR, LocalHours, Spans, local_midnight
@@ -25,6 +26,7 @@ _POINT_QUALITY: dict[Quality | None, str] = {
     None: PointQuality.MISSING.value,
 }
 _SOURCE: dict[Source | None, str | None] = {source: source.value for source in Source} | {None: None}
+_ZERO_FOR_NONE = {None: 0}  # .get(value, value): 0 for None, the value otherwise
 
 
 def _sets[T](labels: Iterable[T]) -> list[frozenset[T]]:
@@ -62,10 +64,10 @@ def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> St
 
 def self_consumption(hours: StoredHours, generation: list[int | None]) -> list[int | None]:
     """Each hour's generation minus its surplus, never below zero; None where either is missing."""
-    return [
-        None if produced is None or quality is None else max(produced - surplus, 0)
-        for produced, surplus, quality in zip(generation, hours.surplus_wh, hours.quality, strict=True)
-    ]
+    kept: list[int | None] = list(map(max, map(sub, _zero_for_none(generation), hours.surplus_wh), repeat(0)))
+    for position in chain(_nones(generation), _nones(hours.quality)):
+        kept[position] = None
+    return kept
 
 
 def points(
@@ -114,7 +116,7 @@ def period_totals(local: LocalHours, hours: StoredHours, tariff: Tariff) -> Peri
 
 
 def _hourly(local: LocalHours, hours: StoredHours) -> Points:
-    missing = list(compress(range(len(hours.quality)), map(is_, hours.quality, repeat(None))))
+    missing = _nones(hours.quality)
     return Points(
         bounds=local.hour_bounds,
         consumption_kwh=_kwh_of(hours.consumption_wh, missing),
@@ -138,7 +140,16 @@ def _summed(hours: StoredHours, spans: Spans) -> Points:
 
 
 def _kwh_or_none(watt_hours: list[int | None]) -> list[float | None]:
-    return [None if wh is None else wh / 1000 for wh in watt_hours]
+    return _kwh_of(_zero_for_none(watt_hours), _nones(watt_hours))
+
+
+def _nones(column: list[Any]) -> list[int]:
+    """The positions of None in the column."""
+    return list(compress(range(len(column)), map(is_, column, repeat(None))))
+
+
+def _zero_for_none(watt_hours: list[int | None]) -> list[int]:
+    return list(map(_ZERO_FOR_NONE.get, watt_hours, watt_hours))  # type: ignore[arg-type]
 
 
 def _sums(watt_hours: list[int | None], spans: Spans) -> list[float | None]:
