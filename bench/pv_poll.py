@@ -32,10 +32,10 @@ def requests_per_installation(installations: int) -> None:
     from shared.core.clients.secrets import Secrets  # noqa: PLC0415 - after the tables are named
     from shared.houses import dal as houses  # noqa: PLC0415
     from shared.houses.models import HouseKind, StoredHouse  # noqa: PLC0415
-    from shared.pv import service  # noqa: PLC0415
     from shared.pv.clients.registry import monitoring_provider  # noqa: PLC0415
     from shared.pv.dal import installations as store  # noqa: PLC0415
     from shared.pv.models import Monitoring, MonitoringProviderName, PvSettings, StoredPvInstallation  # noqa: PLC0415
+    from shared.pv.services import reads as service  # noqa: PLC0415
 
     clock = [time.time()]
     now = datetime.fromtimestamp(clock[0], UTC)

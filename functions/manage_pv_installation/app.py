@@ -10,8 +10,8 @@ from shared.core.clients.secrets import Secrets
 from shared.core.http.docs import responses
 from shared.core.http.resolver import build_resolver, current_caller, lambda_handler_for
 from shared.core.settings import FunctionSettings
-from shared.pv import service
 from shared.pv.models import PvInstallation, PvInstallationPut
+from shared.pv.services import installations
 
 
 class Settings(FunctionSettings):
@@ -31,7 +31,7 @@ _put_responses = responses(PvInstallation, 400, 404, 409, 422) | {
 
 @router.put("/houses/<house_id>/pv-installation", tags=["PV installation"], responses=_put_responses)
 def put_installation(house_id: str, installation: PvInstallationPut) -> Response[str]:
-    saved, created = service.put_installation(
+    saved, created = installations.put_installation(
         current_caller(router), house_id, installation, secrets, datetime.now(UTC)
     )
     return Response(201 if created else 200, "application/json", saved.model_dump_json())
@@ -39,7 +39,7 @@ def put_installation(house_id: str, installation: PvInstallationPut) -> Response
 
 @router.get("/houses/<house_id>/pv-installation", tags=["PV installation"], responses=responses(PvInstallation, 404))
 def get_installation(house_id: str) -> PvInstallation:
-    return service.get_installation(current_caller(router), house_id)
+    return installations.get_installation(current_caller(router), house_id)
 
 
 @router.delete(
@@ -49,7 +49,7 @@ def get_installation(house_id: str) -> PvInstallation:
     responses=responses(None, 404, 409, status=204),
 )
 def delete_installation(house_id: str) -> Response[None]:
-    service.delete_installation(current_caller(router), house_id, datetime.now(UTC))
+    installations.delete_installation(current_caller(router), house_id, datetime.now(UTC))
     return Response(status_code=204)
 
 

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.core.clients.message_queue import MessageQueue
 from shared.core.observability import logger
 from shared.core.settings import FunctionSettings
-from shared.pv.service import queue_reads
+from shared.pv.services.reads import queue_reads
 
 
 class Settings(FunctionSettings):

@@ -12,8 +12,9 @@ from shared.core.observability import logger
 from shared.core.settings import FunctionSettings
 from shared.pv.clients.providers import MonitoringProvider
 from shared.pv.clients.registry import monitoring_provider
-from shared.pv.models import InstallationReadRecord, MonitoringProviderName
-from shared.pv.service import read_production
+from shared.pv.models import MonitoringProviderName
+from shared.pv.queue_messages import InstallationReadRecord
+from shared.pv.services.reads import read_production
 
 
 class Settings(FunctionSettings):

@@ -12,7 +12,7 @@ from shared.houses.service import visible_house
 from shared.metering.dal import metering
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import StoredHours
-from shared.pv.service import house_generation
+from shared.pv.services.generation import house_generation
 from shared.supply_points.cups import Energy
 from shared.supply_points.dal import cups_links
 from shared.tariffs import Tariff

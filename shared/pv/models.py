@@ -7,8 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
-from pydantic import BaseModel, Field, Json, SecretStr, StringConstraints, field_validator
+from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator
 
 from shared.core.models import RequestBody, Timestamp
 
@@ -147,7 +146,3 @@ class InstallationRead(BaseModel):
     """The daily poll's message: read this installation's production."""
 
     house_id: str
-
-
-class InstallationReadRecord(SqsRecordModel):
-    body: Json[InstallationRead]

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from shared.pv import service
 from shared.pv.clients.registry import monitoring_provider
 from shared.pv.models import Monitoring, MonitoringProviderName, PvSettings, ReadProgress, StoredPvInstallation
+from shared.pv.services import reads as service
 
 NOW = datetime(2026, 12, 3, 10, tzinfo=UTC)
 INSTALLATION = StoredPvInstallation(
