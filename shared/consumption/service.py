@@ -7,6 +7,7 @@ from shared.consumption import points
 from shared.consumption.local_hours import LocalHours, local_hours
 from shared.consumption.models import Consumption, Granularity, PeriodTotals
 from shared.core.auth import Caller
+from shared.core.concurrency import started
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.houses.service import visible_house
 from shared.metering.dal import metering
@@ -39,22 +40,24 @@ def consumption_report(
     if link is None:
         message = f"the house has no {energy.value} CUPS"
         raise ConflictError(message, problems=[FieldProblem("energy", message)])
-    entry = cups_links.get_link(link.supply_point, link.link_id)
-    visible_from = entry.visible_from if entry else None
     # Distributor files label hours in peninsular time; supplies elsewhere are shown in it too for now.
     zone = MADRID
     local = local_hours(first_day, end_day, zone)
+    pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
+    # The installation's production is read while the supply point's link and hours are.
+    reading_generation = started(house_generation, house.id, local.start_utc, local.end_utc) if pv else None
+    entry = cups_links.get_link(link.supply_point, link.link_id)
+    visible_from = entry.visible_from if entry else None
     stored = metering.stored_hours(link.supply_point, local.start_utc, local.end_utc)
     hours = points.visible(stored, visible_from, zone)
-    pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
-    generation = house_generation(house.id, local.start_utc, local.end_utc) if pv else None
+    solar = points.solar(hours, reading_generation.result()) if reading_generation else None
     return Consumption(
         house_id=house.id,
         cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=points.points(local, hours, granularity, generation),
-        totals=points.totals(hours, generation),
+        points=points.points(local, hours, granularity, solar),
+        totals=points.totals(hours, solar),
         periods=_periods(house.id, local, hours, end_day) if energy is Energy.ELECTRICITY else None,
     )
