@@ -15,9 +15,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.consumption.local_hours import HOUR, LocalHours, Spans, local_midnight
-from shared.consumption.models import ConsumptionTotals, Granularity, PeriodTotals, PointQuality, Points
+from shared.consumption.models import (
+    ConsumptionTotals,
+    Granularity,
+    PeriodTotals,
+    PointQuality,
+    Points,
+    TariffSpanTotals,
+)
 from shared.metering.readings import Quality, Source, StoredHours
-from shared.tariffs import Tariff
+from shared.supply_points.zones import ElectricZone
+from shared.tariffs import TariffSpan
 
 # Points hold the plain text of labels: pydantic writes a str in C, an enum through its Python `value`.
 _POINT_QUALITY: dict[Quality | None, str] = {
@@ -121,15 +129,36 @@ def totals(hours: StoredHours, pv: Solar | None = None) -> ConsumptionTotals:
     )
 
 
-def period_totals(local: LocalHours, hours: StoredHours, tariff: Tariff) -> PeriodTotals:
-    consumption = hours.consumption_wh  # 0 where missing
+def period_totals(local: LocalHours, hours: StoredHours, spans: list[TariffSpan], zone: ElectricZone) -> PeriodTotals:
+    """The consumption of each span's hours by period of its tariff in the zone: flat for one span (`spans` tile
+    the range's days in order, one per run of a tariff), else one split per span under `mixed`."""
+    if len(spans) == 1:
+        [span] = spans
+        return PeriodTotals(tariff=span.tariff.value, assumed=span.assumed, **_period_kwh(local, hours, span, zone))
     return PeriodTotals(
-        tariff=tariff.value,
-        **{
-            period.value: _kwh(sum(compress(consumption, hours_in)))
-            for period, hours_in in local.in_periods(tariff).items()
-        },
+        tariff="mixed",
+        assumed=any(span.assumed for span in spans),
+        by_tariff=[
+            TariffSpanTotals(
+                tariff=span.tariff.value,
+                assumed=span.assumed,
+                from_=span.first_day,
+                to=span.end_day,
+                **_period_kwh(local, hours, span, zone),
+            )
+            for span in spans
+        ],
     )
+
+
+def _period_kwh(local: LocalHours, hours: StoredHours, span: TariffSpan, zone: ElectricZone) -> dict[str, float]:
+    first, end = local.position(span.first_day), local.position(span.end_day)
+    whole = first == 0 and end == local.count  # no copy of a year's columns for the usual single span
+    consumption = hours.consumption_wh if whole else hours.consumption_wh[first:end]  # 0 where missing
+    return {
+        period.value: _kwh(sum(compress(consumption, hours_in if whole else hours_in[first:end])))
+        for period, hours_in in local.in_periods(span.tariff, zone).items()
+    }
 
 
 def _hourly(local: LocalHours, hours: StoredHours) -> Points:

@@ -378,6 +378,33 @@ def test_an_unreadable_file_fails_once_and_is_not_retried(
     assert pipeline.receive(pipeline.chunk_queue) == []
 
 
+def test_a_quarter_hour_row_fails_the_whole_file_and_stores_nothing(pipeline: Pipeline) -> None:
+    cups = new_cups()
+    rows = curve_rows(cups, [APRIL[0]])  # 24 lines: chunks of 10, the quarter-hour in the third
+    rows[21] = rows[21].replace("2024/04/01 22:00", "2024/04/01 21:15")
+    object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", file_bytes(rows))
+    _, failed = pipeline.split()
+
+    assert not failed
+    record = file_record(object_key)
+    assert (record.status, record.rows_stored, record.rows_rejected) == ("failed", 0, 0)
+    assert record.error.startswith("quarter-hour rows: line 22 is labelled 2024/04/01 21:15")
+    assert pipeline.receive(pipeline.chunk_queue) == []
+    assert stored(cups, APRIL[0], APRIL[0]) == {}
+
+
+def test_season_flags_the_calendar_contradicts_are_counted_and_their_rows_stored(pipeline: Pipeline) -> None:
+    cups = new_cups()
+    rows = curve_rows(cups, [APRIL[0]])
+    for line in (5, 15):
+        rows[line - 1] = rows[line - 1].replace(";1;", ";0;", 1)  # the season flag: winter time in April
+    object_key = pipeline.run("F5D_0021_0762_20240403.0", file_bytes(rows))
+
+    record = file_record(object_key)
+    assert (record.status, record.rows_stored, record.rows_rejected, record.rows_wrong_season) == ("parsed", 24, 0, 2)
+    assert stored(cups, APRIL[0], APRIL[0]) == {start: (wh, "F5D") for start, wh in expected_hours([APRIL[0]]).items()}
+
+
 def test_a_record_written_just_after_the_object_is_waited_for(pipeline: Pipeline) -> None:
     content = file_bytes(curve_rows(new_cups(), [APRIL[0]]))
     object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", content, record=False)  # as the poller: object first

@@ -24,7 +24,7 @@ from shared.core.dal.pages import read_page
 from shared.core.dal.tables import TableRecord
 from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.core.paging import PageRequest
-from shared.metering.models import ConnectionFile, FileStatus, MeteringFile
+from shared.metering.models import ChunkRows, ConnectionFile, FileStatus, MeteringFile
 
 
 class FilesByConnectionIndex(GlobalSecondaryIndex["MeteringFileRecord"]):
@@ -52,6 +52,7 @@ class MeteringFileRecord(TableRecord):
     chunks_done = NumberAttribute(default=0)
     rows_stored = NumberAttribute(default=0)
     rows_rejected = NumberAttribute(default=0)
+    rows_wrong_season = NumberAttribute(default=0)  # stored rows whose season flag the calendar contradicts
     error = UnicodeAttribute(null=True)  # why the whole file failed (unreadable, unknown name...)
     error_report_key = UnicodeAttribute(null=True)  # reports/<...>: rejected rows with line and reason
     # The parse pipeline's own bookkeeping:
@@ -75,6 +76,7 @@ class MeteringFileRecord(TableRecord):
             chunks_done=int(self.chunks_done),
             rows_stored=int(self.rows_stored),
             rows_rejected=int(self.rows_rejected),
+            rows_wrong_season=int(self.rows_wrong_season),
             supply_points=None if self.supply_points is None else int(self.supply_points),
             error=self.error,
             error_report_key=self.error_report_key,
@@ -152,6 +154,7 @@ class CountedChunk(TableRecord):
     object_key = UnicodeAttribute(hash_key=True)  # counted-chunk#<file id>#<chunk>
     rows_stored = NumberAttribute()
     rows_rejected = NumberAttribute()
+    rows_wrong_season = NumberAttribute(default=0)
 
 
 def get_file(object_key: str) -> MeteringFile:
@@ -174,6 +177,7 @@ def follow_content(file: MeteringFile, file_id: str) -> None:
             item.chunks_done.set(0),
             item.rows_stored.set(0),
             item.rows_rejected.set(0),
+            item.rows_wrong_season.set(0),
             item.chunks_total.remove(),
             item.error.remove(),
             item.error_report_key.remove(),
@@ -202,16 +206,26 @@ def chunk_counted(file_id: str, chunk: int) -> bool:
     return True
 
 
-def count_chunk(object_key: str, file_id: str, chunk: int, rows_stored: int, rows_rejected: int) -> bool:
+def count_chunk(object_key: str, file_id: str, chunk: int, rows: ChunkRows) -> bool:
     """Add the chunk's rows to the file's counts unless it was counted already (then False)."""
     item = MeteringFileRecord
-    marker = CountedChunk(_marker_key(file_id, chunk), rows_stored=rows_stored, rows_rejected=rows_rejected)
+    marker = CountedChunk(
+        _marker_key(file_id, chunk),
+        rows_stored=rows.stored,
+        rows_rejected=rows.rejected,
+        rows_wrong_season=rows.wrong_season,
+    )
 
     def count(transaction: TransactWrite) -> None:
         transaction.save(marker, condition=CountedChunk.object_key.does_not_exist())
         transaction.update(
             MeteringFileRecord(object_key),
-            actions=[item.chunks_done.add(1), item.rows_stored.add(rows_stored), item.rows_rejected.add(rows_rejected)],
+            actions=[
+                item.chunks_done.add(1),
+                item.rows_stored.add(rows.stored),
+                item.rows_rejected.add(rows.rejected),
+                item.rows_wrong_season.add(rows.wrong_season),
+            ],
             condition=item.file_id == file_id,
         )
 

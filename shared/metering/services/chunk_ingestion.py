@@ -20,7 +20,7 @@ from shared.metering.dal import files, metering
 from shared.metering.error_reports import ErrorReport
 from shared.metering.file_names import parse_file_name
 from shared.metering.hour_groups import SupplyPointMonths
-from shared.metering.models import FileStatus, MeteringFile
+from shared.metering.models import ChunkRows, FileStatus, MeteringFile
 from shared.metering.parser import read_metering_file
 from shared.metering.queue_messages import ChunkMessage
 
@@ -28,6 +28,7 @@ EVENT_SOURCE = "house-energy.metering"
 FILE_INGESTED = "MeteringFileIngested"
 # A claim to announce the outcome older than the ingest function's Timeout belongs to a function that died.
 _ANNOUNCER_ABANDONED_AFTER = timedelta(seconds=300)
+_LINES_LOGGED = 20  # of the rows whose season flag is wrong, the first lines named in the log
 
 
 class ChunkIngestion:
@@ -49,15 +50,22 @@ class ChunkIngestion:
             raise files.FileReplacedError(f"{chunk.object_key} no longer follows content {chunk.file_id}")
         if files.chunk_counted(chunk.file_id, chunk.chunk):
             return
-        stored, rejected = self._store(chunk, file.copied_at.isoformat())
-        counted = files.count_chunk(chunk.object_key, chunk.file_id, chunk.chunk, stored, rejected)
+        rows, wrong_season_lines = self._store(chunk, file.copied_at.isoformat())
+        counted = files.count_chunk(chunk.object_key, chunk.file_id, chunk.chunk, rows)
         logger.info(
             "chunk stored" if counted else "chunk stored again: a duplicate delivery counted it first",
-            extra=_log(chunk) | {"rows_stored": stored, "rows_rejected": rejected},
+            extra=_log(chunk) | {"rows_stored": rows.stored, "rows_rejected": rows.rejected},
         )
+        if wrong_season_lines:
+            logger.warning(
+                "season flags that disagree with the calendar: stored at their label's hour",
+                extra=_log(chunk)
+                | {"rows_wrong_season": rows.wrong_season, "first_lines": wrong_season_lines[:_LINES_LOGGED]},
+            )
 
-    def _store(self, chunk: ChunkMessage, delivered_at: str) -> tuple[int, int]:
-        """Store the chunk's readings, its error report and its supply points; (rows stored, rows rejected)."""
+    def _store(self, chunk: ChunkMessage, delivered_at: str) -> tuple[ChunkRows, list[int]]:
+        """Store the chunk's readings, its error report and its supply points; what it did with its rows, and the
+        line numbers of the rows whose season flag disagrees with the calendar."""
         name = parse_file_name(chunk.file_name)
         version = metering.MeteringFileVersion(
             source=name.kind,
@@ -67,9 +75,13 @@ class ChunkIngestion:
             delivered_at=delivered_at,
         )
         months = SupplyPointMonths(metering.month_of)
+        wrong_season: list[int] = []
         with ErrorReport(chunk.first_line) as report:
             with self._objects.reading(layout.chunk_key(chunk.file_id, chunk.chunk)) as lines:
-                for reading in read_metering_file(chunk.file_name, lines, on_reject=report.add):
+                readings = read_metering_file(
+                    chunk.file_name, lines, on_reject=report.add, on_wrong_season=wrong_season.append
+                )
+                for reading in readings:
                     months.add(reading)
             metering.save_hours(version, chunk.chunk, months.groups())
             if report.rows:
@@ -81,7 +93,8 @@ class ChunkIngestion:
             supply_point_counts.sorted_list(months.supply_points()),
             content_type="text/plain",
         )
-        return months.readings, report.rows
+        first = chunk.first_line - 1  # the parser counts the chunk's lines from 1
+        return ChunkRows(months.readings, report.rows, len(wrong_season)), [first + line for line in wrong_season]
 
     def _settle(self, chunk: ChunkMessage) -> None:
         file = files.get_file(chunk.object_key)

@@ -4,8 +4,9 @@ Streaming from the S3 body to the chunk uploads: memory holds one compressed chu
 Everything written is named after the file id (object key + ETag), so a redelivered event or a re-run after
 a timeout writes the same chunks and messages again, and the ingestion counts each chunk once.
 
-A file that can never be read (not a metering file name, not decompressible) ends `failed` and is not retried;
-anything else that goes wrong (S3, DynamoDB, SQS) raises, and SQS retries the whole split.
+A file that can never be read (not a metering file name, not decompressible, quarter-hour rows in an hourly kind)
+ends `failed` and is not retried; anything else that goes wrong (S3, DynamoDB, SQS) raises, and SQS retries the
+whole split.
 """
 
 import gzip
@@ -26,6 +27,7 @@ from shared.metering.errors import MeteringFileError
 from shared.metering.file_names import parse_file_name
 from shared.metering.line_chunks import LineChunk, Read, split_lines
 from shared.metering.models import MeteringFile
+from shared.metering.quarter_hours import refusing_quarter_hours
 from shared.metering.queue_messages import ChunkMessage
 
 LINES_PER_CHUNK = 200_000  # ~15 MB of text, ~2 MB gzipped: parsed and stored in seconds by one function
@@ -83,7 +85,7 @@ class MeteringFileSplitter:
 
     def _split_readable(self, body: BinaryIO, name: str, file_id: str) -> list[LineChunk]:
         """The file's chunks; MeteringFileError when its name or its data cannot be read."""
-        parse_file_name(name)
+        kind = parse_file_name(name).kind
 
         def write_chunk(chunk: LineChunk, blocks: Iterator[bytes]) -> None:
             compressed = io.BytesIO()
@@ -96,7 +98,8 @@ class MeteringFileSplitter:
             )
 
         with open_text(body) as text:
-            return split_lines(_reporting_corrupt_data(text.buffer.read), LINES_PER_CHUNK, write_chunk)
+            read = refusing_quarter_hours(_reporting_corrupt_data(text.buffer.read), kind.value)
+            return split_lines(read, LINES_PER_CHUNK, write_chunk)
 
 
 def _recorded_copy(object_key: str) -> MeteringFile:

@@ -3,11 +3,19 @@ from datetime import date, timedelta
 import pytest
 
 from shared.consumption import points as consumption
-from shared.consumption.local_hours import LocalHours, local_hours
+from shared.consumption.local_hours import LocalHours, label_shift, local_hours
 from shared.consumption.models import Granularity, PointQuality
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import Quality, Source, StoredHours
-from shared.tariffs import Tariff
+from shared.supply_points.zones import CANARY, ElectricZone
+from shared.tariffs import Tariff, TariffSpan
+
+PENINSULA = ElectricZone.PENINSULA
+
+
+def whole(local: LocalHours, tariff: Tariff, assumed: bool = False) -> list[TariffSpan]:
+    first = local.days[0].midnight.date()
+    return [TariffSpan(first, local.end.date(), tariff, assumed)]
 
 
 def stored(local: LocalHours, wh: int = 100) -> StoredHours:
@@ -94,16 +102,50 @@ def test_period_split_2_0td_weekday_and_weekend() -> None:
     hours = stored(local)
     for day in range(1, 5):  # Tuesday to Friday: nothing
         hours.consumption_wh[24 * day : 24 * (day + 1)] = [0] * 24
-    periods = consumption.period_totals(local, hours, Tariff.T20TD)
+    periods = consumption.period_totals(local, hours, whole(local, Tariff.T20TD), PENINSULA)
     # Monday: P1 8 h, P2 8 h, P3 8 h; Saturday: 24 h of P3
-    assert periods.model_dump() == {"tariff": "2.0TD", "P1": 0.8, "P2": 0.8, "P3": 3.2}
+    assert periods.model_dump(exclude_none=True) == {
+        "tariff": "2.0TD", "assumed": False, "P1": 0.8, "P2": 0.8, "P3": 3.2
+    }  # fmt: skip
 
 
 def test_period_split_of_the_days_the_clocks_change_counts_each_local_hour() -> None:
     local = local_hours(date(2024, 10, 25), date(2024, 10, 28), MADRID)  # Friday to the fall-back Sunday
-    periods = consumption.period_totals(local, stored(local), Tariff.T30TD)
+    periods = consumption.period_totals(local, stored(local), whole(local, Tariff.T30TD), PENINSULA)
     # Friday in season C: P4 9 h, P5 7 h, P6 8 h; the weekend's 24 + 25 hours are P6
-    assert periods.model_dump() == {"tariff": "3.0TD", "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 5.7}
+    assert periods.model_dump(exclude_none=True) == {
+        "tariff": "3.0TD", "assumed": False, "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 5.7
+    }  # fmt: skip
+
+
+def test_period_split_follows_the_electric_zone_in_its_local_hours() -> None:
+    day = date(2025, 10, 10)  # a Friday of the Canary high season
+    local = local_hours(day, next_day(day), CANARY)
+    hours = stored(local, wh=0)
+    hours.consumption_wh[10] = 1000  # 10:00-11:00 Canary time
+    canary = consumption.period_totals(local, hours, whole(local, Tariff.T30TD), ElectricZone.CANARY_ISLANDS)
+    peninsula = consumption.period_totals(local, hours, whole(local, Tariff.T30TD), PENINSULA)
+    assert (canary.model_extra or {})["P1"] == 1.0
+    assert (peninsula.model_extra or {})["P4"] == 1.0
+
+
+def test_a_tariff_change_inside_the_range_splits_each_tariffs_days() -> None:
+    local = local_hours(date(2024, 4, 1), date(2024, 4, 4), MADRID)  # Monday to Wednesday, 100 Wh an hour
+    spans = [
+        TariffSpan(date(2024, 4, 1), date(2024, 4, 2), Tariff.T20TD, assumed=True),
+        TariffSpan(date(2024, 4, 2), date(2024, 4, 4), Tariff.T30TD),
+    ]
+    periods = consumption.period_totals(local, stored(local), spans, PENINSULA)
+    assert periods.model_dump(by_alias=True, exclude_none=True) == {
+        "tariff": "mixed",
+        "assumed": True,
+        "by_tariff": [
+            {"tariff": "2.0TD", "assumed": True, "from": date(2024, 4, 1), "to": date(2024, 4, 2),
+             "P1": 0.8, "P2": 0.8, "P3": 0.8},
+            {"tariff": "3.0TD", "assumed": False, "from": date(2024, 4, 2), "to": date(2024, 4, 4),
+             "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 1.8, "P5": 1.4, "P6": 1.6},
+        ],
+    }  # fmt: skip
 
 
 def test_generation_and_self_consumption_by_hour_day_and_totals() -> None:
@@ -160,3 +202,10 @@ def test_a_day_without_any_production_read_has_no_generation_sum() -> None:
     by_day = consumption.points(local, stored(local), Granularity.DAY, pv)
 
     assert (by_day.generation_kwh, by_day.self_consumption_kwh) == ([2.4, None], [2.4, None])
+
+
+def test_hours_read_in_peninsular_time_for_a_canary_house_are_one_hour_early_all_year() -> None:
+    for instant in (1736935200, 1743292800, 1761436800, 1751328000):  # winter, both clock changes, summer
+        assert label_shift(MADRID, CANARY, instant) == 3600
+        assert label_shift(CANARY, MADRID, instant) == -3600
+        assert label_shift(CANARY, CANARY, instant) == 0
