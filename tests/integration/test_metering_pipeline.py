@@ -343,6 +343,22 @@ def test_rejected_rows_are_reported_with_their_file_line_numbers_and_the_rest_is
     assert event["detail"] | {"status": "partially_parsed", "rows_stored": 21, "rows_rejected": 3} == event["detail"]
 
 
+def test_a_value_beyond_the_stored_range_rejects_its_row_not_its_chunk(pipeline: Pipeline) -> None:
+    cups = new_cups()
+    rows = curve_rows(cups, [APRIL[0]])
+    rows[1] = rows[1].replace(";101;", ";2147483647;")  # the largest an hour stores
+    rows[12] = rows[12].replace(";112;", ";2147483648;")  # line 13: one more
+    object_key = pipeline.run("F5D_0021_0762_20240403.0", file_bytes(rows))
+
+    record = file_record(object_key)
+    assert (record.status, record.rows_stored, record.rows_rejected) == ("partially_parsed", 23, 1)
+    [report] = pipeline.s3.list_objects_v2(Bucket=pipeline.bucket, Prefix=record.error_report_key)["Contents"]
+    [_, rejected] = list(csv.reader(io.StringIO(pipeline.read_text(report["Key"]))))
+    assert rejected[0] == "13" and rejected[1].startswith("ai (consumption): 2147483648 Wh is more than")
+    starts = sorted(expected_hours([APRIL[0]]))
+    assert stored(cups, APRIL[0], APRIL[0])[starts[1]] == (2147483647, "F5D")
+
+
 def test_a_file_whose_every_row_is_rejected_fails_with_its_report(pipeline: Pipeline) -> None:
     object_key = pipeline.run("F5D_0021_0762_20240403.0", b"bad;row\nworse\n")
 
