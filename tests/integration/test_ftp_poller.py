@@ -492,3 +492,66 @@ def test_reads_stay_prefetched_when_the_request_thread_falls_behind(
     assert one_at_a_time == []
     original = (distributor.server.root / distributor.folder / name).read_bytes()
     assert content(s3, bucket, distributor.key(name, size)) == original
+
+
+# ---------------------------------------------------------------- files that cannot be copied
+
+
+def files_shown(api: FunctionsApi, operator: Caller, distributor: Distributor) -> dict[str, dict[str, Any]]:
+    reply = api.request("GET", f"/distributor-connections/{distributor.id}/files", operator)
+    return {file["name"]: file for file in reply.body["items"]}
+
+
+def test_an_unreadable_file_fails_alone_and_is_quarantined_after_three_polls(
+    api: FunctionsApi, operator: Caller, poll: Callable[..., dict[str, Any]], distributor: Distributor
+) -> None:
+    unreadable = "F5D_0021_0762_20240401.0"
+    distributor.put(unreadable, b"secret", mtime=T0)  # the oldest: tried first on every poll
+    (distributor.server.root / distributor.folder / unreadable).chmod(0o000)
+    distributor.put("F5D_0021_0762_20240402.0", b"data", mtime=T0 + 1)
+
+    first = poll(distributor.id)[distributor.id]
+    assert first.files_copied == 1
+    assert first.error == (
+        f"{distributor.remote_dir}/{unreadable}: permission denied (failed poll 1 of 3 before quarantine)"
+    )
+    assert "2 of 3" in poll(distributor.id)[distributor.id].error
+    assert unreadable not in files_shown(api, operator, distributor)
+
+    third = poll(distributor.id)[distributor.id]
+    assert "quarantined after 3 failed polls" in third.error
+    shown = files_shown(api, operator, distributor)[unreadable]
+    assert shown["status"] == "failed"
+    assert (
+        shown["error"] == f"quarantined after 3 failed polls: {distributor.remote_dir}/{unreadable}: permission denied"
+    )
+    assert poll(distributor.id)[distributor.id].error is None  # no longer tried
+
+
+def test_files_refused_by_their_listing_are_quarantined_at_once_and_the_rest_copied(
+    api: FunctionsApi,
+    operator: Caller,
+    poll: Callable[..., dict[str, Any]],
+    s3: Any,
+    bucket: str,
+    distributor: Distributor,
+) -> None:
+    refused = {
+        "F5D_0021_0762_20240403 (copy).0": "has characters other than letters, digits",
+        "F5D_0021_0762_2024040\u00f1.0": "has characters other than letters, digits",
+        "F5D_0031_0762_20240403.0": "the name says distributor 0031, this connection is distributor 0021",
+        "F5D_0021_0762_20991231.0": "generated on 2099-12-31 by its name: later than tomorrow",
+    }
+    for name in refused:
+        distributor.put(name, b"forged")
+    distributor.put("F5D_0021_0762_20240404.0", b"data", mtime=T0 + 1)
+
+    outcome = poll(distributor.id)[distributor.id]
+
+    assert outcome.files_copied == 1 and outcome.error.count("quarantined") == len(refused)
+    assert keys_under(s3, bucket, f"raw/{distributor.id}/") == [distributor.key("F5D_0021_0762_20240404.0", 4, T0 + 1)]
+    shown = files_shown(api, operator, distributor)
+    for name, reason in refused.items():
+        assert shown[name]["status"] == "failed" and reason in shown[name]["error"], name
+    again = poll(distributor.id)[distributor.id]
+    assert (again.files_copied, again.error) == (0, None)

@@ -90,6 +90,10 @@ class RemoteDirectoryError(SftpError):
     """One remote directory cannot be listed; the connection itself is fine."""
 
 
+class RemoteFileError(SftpError):
+    """One remote file cannot be opened; the connection itself is fine."""
+
+
 def fingerprint(key_blob: bytes) -> str:
     """OpenSSH's SHA256 fingerprint, as `ssh-keygen -l` shows it."""
     return "SHA256:" + base64.b64encode(hashlib.sha256(key_blob).digest()).decode().rstrip("=")
@@ -157,9 +161,16 @@ class SftpSession:
         """Exactly `file.size` bytes of the file, in blocks. If the file turns out shorter or the connection
         fails, SftpError; if the reading stops early for any reason, the session is closed (an abandoned
         prefetch would otherwise pull the rest of the file into memory)."""
-        finished = False
         try:
             remote = self._client.open(file.path, "rb")
+        except FileNotFoundError:
+            raise RemoteFileError(f"{file.path}: removed before it could be copied") from None
+        except PermissionError:
+            raise RemoteFileError(f"{file.path}: permission denied") from None
+        except (OSError, EOFError, paramiko.SSHException) as error:
+            raise _lost(f"opening {file.path}", error) from error
+        finished = False
+        try:
             remote.__class__ = _RaceFreePrefetchFile
             remote.MAX_REQUEST_SIZE = self._read_size
             remote.prefetch(file.size)
@@ -175,13 +186,14 @@ class SftpSession:
                 yield block
             remote.close()
             finished = True
-        except FileNotFoundError:
-            raise SftpError(f"{file.path}: removed before it could be copied") from None
         except (OSError, EOFError, paramiko.SSHException) as error:
             raise _lost(f"reading {file.path}", error) from error
         finally:
             if not finished:
                 self.close()
+
+    def is_open(self) -> bool:
+        return self._transport.is_active()
 
     def close(self) -> None:
         self._transport.close()
