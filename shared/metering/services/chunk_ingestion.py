@@ -114,13 +114,16 @@ class ChunkIngestion:
             self._announce(file)
 
     def _count_supply_points(self, file_id: str, chunks_total: int) -> int:
-        """Distinct supply points over every chunk's list, the lists downloaded to disk (constant memory)."""
-        with ExitStack() as downloads:
+        """Distinct supply points over every chunk's list, the lists downloaded to disk (constant memory) and
+        merged in rounds of at most MERGED_AT_ONCE open files."""
+        with ExitStack() as files_on_disk:
             lists: list[BinaryIO] = []
             for number in range(1, chunks_total + 1):
-                local = downloads.enter_context(tempfile.TemporaryFile())
+                local = files_on_disk.enter_context(tempfile.TemporaryFile())
                 with self._objects.reading(layout.supply_points_key(file_id, number)) as body:
                     shutil.copyfileobj(body, local)
+                if len(lists) == supply_point_counts.MERGED_AT_ONCE - 1:  # the merged list is one more file
+                    lists = [_merged(files_on_disk, lists)]
                 local.seek(0)
                 lists.append(local)
             return supply_point_counts.count_distinct(lists)
@@ -142,6 +145,16 @@ class ChunkIngestion:
             },
         )
         files.mark_outcome_event_sent(file, datetime.now(UTC))
+
+
+def _merged(files_on_disk: ExitStack, lists: list[BinaryIO]) -> BinaryIO:
+    """One sorted list of the distinct lines of `lists`, which are closed."""
+    merged = files_on_disk.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by the ExitStack
+    supply_point_counts.merge_distinct(lists, merged)
+    for done in lists:
+        done.close()
+    merged.seek(0)
+    return merged
 
 
 def _log(chunk: ChunkMessage) -> dict[str, object]:
