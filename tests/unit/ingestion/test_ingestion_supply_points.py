@@ -41,7 +41,7 @@ def test_a_file_of_more_than_a_thousand_chunks_is_counted_with_a_bounded_number_
 
     def temporary_file() -> BinaryIO:
         nonlocal peak
-        created.append(real_temporary_file())  # noqa: SIM115 - closed by the code under test
+        created.append(real_temporary_file())
         peak = max(peak, sum(not file.closed for file in created))
         return created[-1]
 
