@@ -4,6 +4,7 @@ Each test has its own connection id and its own folder on one shared server. The
 scheduled handler, or through the polling service when a test needs its own store, clock or timeouts."""
 
 import hashlib
+import json
 import socket
 import threading
 import time
@@ -555,3 +556,22 @@ def test_files_refused_by_their_listing_are_quarantined_at_once_and_the_rest_cop
         assert shown[name]["status"] == "failed" and reason in shown[name]["error"], name
     again = poll(distributor.id)[distributor.id]
     assert (again.files_copied, again.error) == (0, None)
+
+
+def test_the_poll_publishes_files_copied_and_poll_errors_per_connection(
+    api: FunctionsApi, distributor: Distributor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    distributor.put("F5D_0021_0762_20240403.0", b"data")
+    distributor.put("F5D_0031_0762_20240403.0", b"forged")
+    capsys.readouterr()
+
+    api.runtimes["FtpPollerFunction"].invoke(
+        scheduled_event("arn:aws:events:eu-west-1:123456789012:rule/poll", region=REGION)
+    )
+
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    per_connection = [metric for metric in emitted if metric.get("connection_id") == distributor.id]
+    assert [metric["PollErrors"] for metric in per_connection] == [[1.0]]
+    [totals] = [metric for metric in emitted if "FilesCopied" in metric]
+    assert totals["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "HouseEnergy"
+    assert sum(totals["FilesCopied"]) >= 1 and sum(totals["PollErrors"]) >= 1
