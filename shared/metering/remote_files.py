@@ -31,6 +31,11 @@ def object_key(connection_id: str, path: str, size: int, mtime: int) -> str:
     return key
 
 
+def readable(text: str) -> str:
+    """A remote name or path as it can be stored and shown: bytes that were not UTF-8 written as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def refusal(name: str, path: str, key: str, size: int, *, distributor_code: str, today: date) -> str | None:
     """Why the file must not be copied, or None."""
     return _unstorable(name, path, key, size) or _forged(name, distributor_code, today)
@@ -38,7 +43,7 @@ def refusal(name: str, path: str, key: str, size: int, *, distributor_code: str,
 
 def _unstorable(name: str, path: str, key: str, size: int) -> str | None:
     if not _SAFE_NAME.fullmatch(name):
-        return f"the name {name!a} has characters other than letters, digits, '.', '_', '+' and '-'"
+        return f"the name {name!a} is not letters, digits, '.', '_', '+' and '-', starting with a letter or digit"
     if not (path.isascii() and path.isprintable()) or len(key) > MAX_KEY_BYTES:
         return f"the path {path!a} cannot be an S3 key (printable ASCII, {MAX_KEY_BYTES} bytes at most)"
     if size > MAX_FILE_BYTES:

@@ -5,6 +5,7 @@ scheduled handler, or through the polling service when a test needs its own stor
 
 import hashlib
 import json
+import os
 import socket
 import threading
 import time
@@ -538,8 +539,8 @@ def test_files_refused_by_their_listing_are_quarantined_at_once_and_the_rest_cop
     distributor: Distributor,
 ) -> None:
     refused = {
-        "F5D_0021_0762_20240403 (copy).0": "has characters other than letters, digits",
-        "F5D_0021_0762_2024040\u00f1.0": "has characters other than letters, digits",
+        "F5D_0021_0762_20240403 (copy).0": "is not letters, digits",
+        "F5D_0021_0762_2024040\u00f1.0": "is not letters, digits",
         "F5D_0031_0762_20240403.0": "the name says distributor 0031, this connection is distributor 0021",
         "F5D_0021_0762_20991231.0": "generated on 2099-12-31 by its name: later than tomorrow",
     }
@@ -575,3 +576,19 @@ def test_the_poll_publishes_files_copied_and_poll_errors_per_connection(
     [totals] = [metric for metric in emitted if "FilesCopied" in metric]
     assert totals["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "HouseEnergy"
     assert sum(totals["FilesCopied"]) >= 1 and sum(totals["PollErrors"]) >= 1
+
+
+def test_a_name_that_is_not_utf8_is_quarantined_and_the_directory_still_copied(
+    api: FunctionsApi, operator: Caller, poll: Callable[..., dict[str, Any]], distributor: Distributor
+) -> None:
+    latin1 = os.fsdecode("F5D_0021_0762_2024040ñ.0".encode("latin-1"))  # a byte that is no UTF-8
+    distributor.put(latin1, b"data")
+    distributor.put("F5D_0021_0762_20240404.0", b"data", mtime=T0 + 1)
+
+    outcome = poll(distributor.id)[distributor.id]
+
+    assert outcome.files_copied == 1
+    shown = files_shown(api, operator, distributor)
+    assert shown["F5D_0021_0762_2024040\\xf1.0"]["status"] == "failed"
+    assert "is not letters, digits" in shown["F5D_0021_0762_2024040\\xf1.0"]["error"]
+    assert poll(distributor.id)[distributor.id].error is None

@@ -143,7 +143,7 @@ class SftpSession:
     def list_files(self, directory: str) -> list[RemoteFile]:
         """The regular files directly in `directory` (not its subdirectories)."""
         try:
-            entries = self._client.listdir_attr(directory)
+            entries = _list_directory(self._client, directory)
         except FileNotFoundError:
             raise RemoteDirectoryError(f"{directory}: no such directory on the server") from None
         except PermissionError:
@@ -255,6 +255,34 @@ def _open_session(transport: paramiko.Transport, endpoint: SftpEndpoint, timeout
     if client is None:
         raise SftpError(f"{where} did not open an SFTP session")
     return SftpSession(transport, client, timeouts)
+
+
+def _list_directory(client: paramiko.SFTPClient, directory: str) -> list[paramiko.SFTPAttributes]:
+    """paramiko's listdir_attr, except that a name that is not UTF-8 keeps its bytes as surrogates (as os.listdir
+    does) instead of failing the whole listing: the poller refuses that one file and copies the others."""
+    request = client._request  # type: ignore[attr-defined] # private: what listdir_attr itself calls
+    kind, message = request(paramiko.sftp.CMD_OPENDIR, directory)
+    if kind != paramiko.sftp.CMD_HANDLE:
+        raise paramiko.SFTPError("Expected handle")
+    handle = message.get_binary()
+    entries = []
+    try:
+        while True:
+            try:
+                kind, message = request(paramiko.sftp.CMD_READDIR, handle)
+            except EOFError:  # the end of the listing
+                break
+            if kind != paramiko.sftp.CMD_NAME:
+                raise paramiko.SFTPError("Expected name response")
+            for _ in range(message.get_int()):
+                name = message.get_string().decode("utf-8", "surrogateescape")
+                message.get_string()  # the long name, as `ls -l` would show it
+                entry = paramiko.SFTPAttributes._from_msg(message, name)  # type: ignore[attr-defined]
+                if name not in (".", ".."):
+                    entries.append(entry)
+    finally:
+        request(paramiko.sftp.CMD_CLOSE, handle)
+    return entries
 
 
 def _private_key(pem: str) -> paramiko.PKey:

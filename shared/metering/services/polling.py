@@ -195,12 +195,12 @@ class ConnectionPoll:
 
     def _quarantine(self, file: sftp.RemoteFile, key: str, reason: str) -> None:
         logger.warning("remote file quarantined", extra={"object_key": key, "reason": reason})
-        self.problems.append(f"{file.path}: quarantined: {reason}")
+        self.problems.append(f"{remote_files.readable(file.path)}: quarantined: {reason}")
         files.record_copy(
             object_key=key,
             connection_id=self._connection.id,
-            remote_path=file.path,
-            name=file.name,
+            remote_path=remote_files.readable(file.path),
+            name=remote_files.readable(file.name),
             size=file.size,
             mtime=file.mtime,
             copied_at=datetime.now(UTC),
