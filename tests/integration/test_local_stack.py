@@ -299,8 +299,8 @@ def test_function_environments_name_the_local_queues_and_bucket(deployed: Deploy
 def test_password_sign_in_is_allowed_only_where_the_stack_parameter_enables_it(template, prefix):
     cognito = boto3.client("cognito-idp", region_name=REGION)
     for parameters, allowed in (({}, False), (LOCAL_PARAMETERS, True)):
-        with mock_aws():
-            deployed = provision(template, prefix=prefix, region=REGION, parameters=parameters)
+        with mock_aws():  # within the session's mock_aws when other tests opened it: a prefix of each one's own
+            deployed = provision(template, prefix=f"{prefix}{allowed:d}", region=REGION, parameters=parameters)
             client = cognito.describe_user_pool_client(
                 UserPoolId=deployed.ref("UserPool"), ClientId=deployed.ref("UserPoolClient")
             )["UserPoolClient"]
@@ -308,8 +308,9 @@ def test_password_sign_in_is_allowed_only_where_the_stack_parameter_enables_it(t
         assert "ALLOW_USER_SRP_AUTH" in client["ExplicitAuthFlows"]
 
 
-def test_the_alarms_are_created_as_declared(deployed: Deployment, template):
-    alarms = boto3.client("cloudwatch", region_name=REGION).describe_alarms()["MetricAlarms"]
+def test_the_alarms_are_created_as_declared(deployed: Deployment, template, prefix):
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    alarms = cloudwatch.describe_alarms(AlarmNamePrefix=f"{prefix}-")["MetricAlarms"]
     declared = template.resources_of_type("AWS::CloudWatch::Alarm")
     assert sorted(alarm["AlarmName"] for alarm in alarms) == sorted(deployed.ref(r.logical_id) for r in declared)
     assert {alarm["Namespace"] for alarm in alarms} == {"AWS/SQS", "AWS/Lambda", "HouseEnergy"}
