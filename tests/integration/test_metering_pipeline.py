@@ -559,6 +559,7 @@ def test_a_file_whose_split_fails_on_its_last_delivery_is_marked_failed_with_the
     def broken(*_: Any, **__: Any) -> Any:
         raise ConnectionError("S3 is down")
 
+    reading = ObjectStore.reading
     monkeypatch.setattr(ObjectStore, "reading", broken)
     object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", file_bytes(curve_rows(new_cups(), [APRIL[0]])))
     [message] = pipeline.receive(pipeline.file_queue)
@@ -571,6 +572,11 @@ def test_a_file_whose_split_fails_on_its_last_delivery_is_marked_failed_with_the
         "failed",
         "the split failed on every delivery: ConnectionError: S3 is down",
     )
+
+    monkeypatch.setattr(ObjectStore, "reading", reading)  # S3 is back: the event, redriven, parses the file
+    assert not pipeline.invoke(pipeline.split_function, pipeline.file_queue, [_on_delivery(message, 1)])
+    pipeline.ingest()
+    assert _counts(object_key) == ("parsed", 3, 3, 24, 0)
 
 
 def test_a_chunk_failing_on_its_last_delivery_fails_its_file_with_the_reason(

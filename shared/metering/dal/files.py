@@ -245,14 +245,17 @@ def fail(object_key: str, file_id: str, error: str) -> None:
 
 def give_up(object_key: str, file_id: str | None, error: str) -> bool:
     """Mark a file that is still to settle `failed` for good (its message failed on its last delivery); False if
-    it settled meanwhile, follows another content than `file_id` (None: whichever) or has no record."""
+    it settled meanwhile, follows another content than `file_id` or has no record. With no `file_id` (the split
+    gave up) the item follows no content any more, so that the event, redriven from the dead-letter queue once
+    the cause is fixed, splits the file afresh."""
     item = MeteringFileRecord
     unsettled = item.status == FileStatus.COPIED.value
-    if file_id is not None:
+    actions: list[Action] = [item.status.set(FileStatus.FAILED.value), item.error.set(error)]
+    if file_id is None:
+        actions.append(item.file_id.remove())
+    else:
         unsettled &= item.file_id == file_id
-    return _update_if(
-        MeteringFileRecord(object_key), [item.status.set(FileStatus.FAILED.value), item.error.set(error)], unsettled
-    )
+    return _update_if(MeteringFileRecord(object_key), actions, unsettled)
 
 
 def chunk_counted(file_id: str, chunk: int) -> bool:
