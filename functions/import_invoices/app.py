@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.imports.deliveries import received_from_sqs
 from shared.imports.services.importing import ImportBatch, ImportingSettings, take_up_where_possible
 
@@ -24,6 +24,7 @@ settings = Settings.load()
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     batch = ImportBatch(
         [received_from_sqs(SQSRecord(record)) for record in event["Records"]],

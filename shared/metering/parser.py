@@ -35,6 +35,9 @@ _CUPS_CACHE_LIMIT = 4_096
 _HOUR_CACHE_LIMIT = 20_000  # over two years of hourly labels
 _ENERGY_CACHE_LIMIT = 20_000  # int() of a digit string costs several dict look-ups; values repeat a lot
 _CHUNK_CHARS = 1 << 18  # text split into lines at a time
+# The Metering table packs each hour's energies as signed 32-bit integers (metering.dal.metering): 2.1 GWh in an
+# hour is far beyond any supply point, so a larger value is a broken row, not a reason to widen the storage.
+MAX_HOURLY_WH = 2**31 - 1
 _QUALITY_BY_METHOD = {
     "1": Quality.REAL,  # real valid measure
     "3": Quality.REAL,  # real measure adjusted to a real closing reading
@@ -166,9 +169,12 @@ def _checked_cups(raw: str) -> tuple[str, str]:
 def _wh(field: str, raw: str) -> int:
     if raw.isdecimal():
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:  # over Python's 4300-digit limit
             raise RowError(f"{field}: a number of {len(raw)} digits is not an hourly energy") from None
+        if value > MAX_HOURLY_WH:
+            raise RowError(f"{field}: {value} Wh is more than the {MAX_HOURLY_WH} Wh an hour can store")
+        return value
     if not raw:
         raise RowError(f"{field}: empty")
     if raw.startswith("-") and raw[1:].isdecimal():

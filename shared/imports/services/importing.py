@@ -7,11 +7,14 @@ Held (unmatched) messages are taken up again when their supply point gets a hous
 event, when a later batch finds a house for a supply point that has messages waiting (in case that event was
 lost), and when the house appeared while a message was being held (the link raced the hold)."""
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+
+from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.billing.dal.keys import KeyItems
 from shared.billing.models.invoices import InvoiceBody
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.core.settings import FunctionSettings
 from shared.imports.dal import imports, unmatched_imports
 from shared.imports.messages import ImportMessage, Rejection, parse_message
@@ -68,7 +71,9 @@ class ImportBatch:
         except Exception as error:
             logger.exception("import message failed", extra={"import_message": received.ref.key})
             if self._is_last_delivery(received):
-                imports.save_outcome(received.ref, self._dead_lettered(received, error))
+                outcome = self._dead_lettered(received, error)
+                imports.save_outcome(received.ref, outcome)
+                _count([outcome])
             raise
 
     def has_house(self, supply_point: SupplyPoint) -> bool:
@@ -77,6 +82,7 @@ class ImportBatch:
     def finish(self) -> list[SupplyPoint]:
         """Write the outcomes; returns the supply points whose held messages can be taken up now."""
         imports.save_outcomes(self._outcomes)
+        _count(outcome for _, outcome in self._outcomes)
         if self._held_for is not None:
             unmatched_imports.forget(self._held_for, self._taken_up)
         self._outcomes, self._taken_up = [], []
@@ -112,6 +118,7 @@ class ImportBatch:
         outcome = Outcome(OutcomeKind.UNMATCHED, message.source, message.external_id)
         if unmatched_imports.hold(supply_point, received, outcome):
             self._held_now.add(supply_point)
+        _count([outcome])
 
     def _read_key_items(self) -> KeyItems:
         """The key items the batch's stores will read first, in one go (numbers read when corrections name them)."""
@@ -178,6 +185,12 @@ def take_up_where_possible(supply_points: Iterable[SupplyPoint]) -> None:
 
 def _supply_point(message: ImportMessage) -> SupplyPoint:
     return message.energy, message.supply_point
+
+
+def _count(outcomes: Iterable[Outcome]) -> None:
+    """ImportsStored, ImportsDuplicate, ImportsUnmatched and ImportsRejected: the messages of each outcome."""
+    for kind, count in Counter(outcome.kind for outcome in outcomes).items():
+        metrics.add_metric(name=f"Imports{kind.value.capitalize()}", unit=MetricUnit.Count, value=count)
 
 
 def _rejected(rejection: Rejection) -> Outcome:

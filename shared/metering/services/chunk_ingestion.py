@@ -1,6 +1,9 @@
 """One chunk of a split file -> its hourly readings stored, its rejected rows reported, counted once; the
 chunk that completes the file settles its status and announces it.
 
+A chunk that fails on its last delivery marks its file `failed` with the error (the other chunks can no longer
+settle it) before it goes to the dead-letter queue.
+
 Every step may run again (SQS delivers at least once, and retries what raised): the items, report and
 supply-point list are written under the same keys with the same content, the counts move once per chunk
 (metering_file_outcomes), and the outcome event goes out once unless the function announcing it dies.
@@ -12,9 +15,11 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from shared.core.clients.domain_events import DomainEvents
 from shared.core.clients.object_store import ObjectStore
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.metering import layout, supply_point_counts
 from shared.metering.dal import files, metering
 from shared.metering.error_reports import ErrorReport
@@ -36,7 +41,16 @@ class ChunkIngestion:
         self._objects = objects
         self._events = events
 
-    def ingest(self, chunk: ChunkMessage) -> None:
+    def ingest(self, chunk: ChunkMessage, *, last_delivery: bool = False) -> None:
+        try:
+            self._ingest(chunk)
+        except Exception as error:
+            reason = f"chunk {chunk.chunk} failed on every delivery: {type(error).__name__}: {error}"
+            if last_delivery and files.give_up(chunk.object_key, chunk.file_id, reason):
+                metrics.add_metric(name="FilesFailed", unit=MetricUnit.Count, value=1)
+            raise
+
+    def _ingest(self, chunk: ChunkMessage) -> None:
         try:
             self._store_once(chunk)
         except files.FileReplacedError:
@@ -52,6 +66,9 @@ class ChunkIngestion:
             return
         rows, wrong_season_lines = self._store(chunk, file.copied_at.isoformat())
         counted = files.count_chunk(chunk.object_key, chunk.file_id, chunk.chunk, rows)
+        if counted:
+            metrics.add_metric(name="RowsStored", unit=MetricUnit.Count, value=rows.stored)
+            metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=rows.rejected)
         logger.info(
             "chunk stored" if counted else "chunk stored again: a duplicate delivery counted it first",
             extra=_log(chunk) | {"rows_stored": rows.stored, "rows_rejected": rows.rejected},
@@ -103,18 +120,23 @@ class ChunkIngestion:
             settled = files.settle_if_complete(file, count, layout.report_prefix(chunk.file_id))
             if settled is not None:
                 logger.info("file settled", extra=_log(chunk) | {"status": settled.status})
+                failed = settled.status is FileStatus.FAILED
+                metrics.add_metric(name="FilesFailed" if failed else "FilesParsed", unit=MetricUnit.Count, value=1)
             file = settled or files.get_file(chunk.object_key)
         if file.status is not FileStatus.COPIED and not file.outcome_announced:
             self._announce(file)
 
     def _count_supply_points(self, file_id: str, chunks_total: int) -> int:
-        """Distinct supply points over every chunk's list, the lists downloaded to disk (constant memory)."""
-        with ExitStack() as downloads:
+        """Distinct supply points over every chunk's list, the lists downloaded to disk (constant memory) and
+        merged in rounds of at most MERGED_AT_ONCE open files."""
+        with ExitStack() as files_on_disk:
             lists: list[BinaryIO] = []
             for number in range(1, chunks_total + 1):
-                local = downloads.enter_context(tempfile.TemporaryFile())
+                local = files_on_disk.enter_context(tempfile.TemporaryFile())
                 with self._objects.reading(layout.supply_points_key(file_id, number)) as body:
                     shutil.copyfileobj(body, local)
+                if len(lists) == supply_point_counts.MERGED_AT_ONCE - 1:  # the merged list is one more file
+                    lists = [_merged(files_on_disk, lists)]
                 local.seek(0)
                 lists.append(local)
             return supply_point_counts.count_distinct(lists)
@@ -136,6 +158,16 @@ class ChunkIngestion:
             },
         )
         files.mark_outcome_event_sent(file, datetime.now(UTC))
+
+
+def _merged(files_on_disk: ExitStack, lists: list[BinaryIO]) -> BinaryIO:
+    """One sorted list of the distinct lines of `lists`, which are closed."""
+    merged = files_on_disk.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - closed by the ExitStack
+    supply_point_counts.merge_distinct(lists, merged)
+    for done in lists:
+        done.close()
+    merged.seek(0)
+    return merged
 
 
 def _log(chunk: ChunkMessage) -> dict[str, object]:

@@ -6,7 +6,8 @@ a timeout writes the same chunks and messages again, and the ingestion counts ea
 
 A file that can never be read (not a metering file name, not decompressible, quarter-hour rows in an hourly kind)
 ends `failed` and is not retried; anything else that goes wrong (S3, DynamoDB, SQS) raises, and SQS retries the
-whole split.
+whole split. On the event's last delivery the file is marked `failed` with that error before the event goes to the
+dead-letter queue: nothing else would ever settle it.
 """
 
 import gzip
@@ -17,9 +18,11 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
 from shared.core.clients.object_store import ObjectChangedError, ObjectStore
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.metering import layout
 from shared.metering.dal import files
 from shared.metering.decompression import open_text
@@ -42,7 +45,15 @@ class MeteringFileSplitter:
         self._objects = objects
         self._chunk_queue = chunk_queue
 
-    def split(self, bucket: str, object_key: str, etag: str) -> None:
+    def split(self, bucket: str, object_key: str, etag: str, *, last_delivery: bool = False) -> None:
+        try:
+            self._split(bucket, object_key, etag)
+        except Exception as error:
+            if last_delivery and files.give_up(object_key, None, f"the split failed on every delivery: {_said(error)}"):
+                metrics.add_metric(name="FilesFailed", unit=MetricUnit.Count, value=1)
+            raise
+
+    def _split(self, bucket: str, object_key: str, etag: str) -> None:
         if bucket != self._objects.bucket or not object_key.startswith(layout.RAW_PREFIX):
             logger.warning(
                 "not a raw metering file of this bucket, ignored", extra={"bucket": bucket, "key": object_key}
@@ -64,6 +75,7 @@ class MeteringFileSplitter:
         except MeteringFileError as error:
             logger.warning("the file cannot be read", extra=log | {"error": str(error)})
             files.fail(object_key, file_id, str(error))
+            metrics.add_metric(name="FilesFailed", unit=MetricUnit.Count, value=1)
             return
         files.record_chunks_total(object_key, file_id, len(chunks))
         self._chunk_queue.send(
@@ -100,6 +112,10 @@ class MeteringFileSplitter:
         with open_text(body) as text:
             read = refusing_quarter_hours(_reporting_corrupt_data(text.buffer.read), kind.value)
             return split_lines(read, LINES_PER_CHUNK, write_chunk)
+
+
+def _said(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _recorded_copy(object_key: str) -> MeteringFile:
