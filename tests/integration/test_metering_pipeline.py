@@ -132,7 +132,12 @@ class Pipeline:
                 self.sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=message["ReceiptHandle"])
 
     def outcome_events(self) -> list[dict[str, Any]]:
-        return [json.loads(message["Body"]) for message in self.receive(self.outcome_queue)]
+        """The outcomes announced since the last call: each is deleted once read, or it would come back into a
+        later test once its visibility timeout ran out (on a busy machine, within the module's run)."""
+        messages = self.receive(self.outcome_queue)
+        for message in messages:
+            self.sqs.delete_message(QueueUrl=self.outcome_queue.url, ReceiptHandle=message["ReceiptHandle"])
+        return [json.loads(message["Body"]) for message in messages]
 
     def read_text(self, key: str) -> str:
         return str(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read().decode())
