@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from itertools import chain, combinations, compress, repeat
 from operator import eq, is_, sub, truediv
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from shared.consumption.local_hours import HOUR, LocalHours, Spans, local_midnight
@@ -44,6 +44,21 @@ _SOURCE_OF_HOURS: dict[frozenset[Source | None], str | None] = {
     hours: (_SOURCE[next(iter(present))] if len(present) == 1 else "mixed") if (present := hours - {None}) else None
     for hours in _sets(_SOURCE)
 }
+# The same for the source of a member's community share: computed, B5D, or none.
+_SHARE_SOURCE_OF_HOURS: dict[frozenset[str | None], str | None] = {
+    labels: (next(iter(shown)) if len(shown) == 1 else "mixed") if (shown := labels - {None}) else None
+    for labels in _sets(["computed", Source.B5D.value, None])
+}
+
+
+class CommunityShares(Protocol):
+    """A member house's share of its energy community's generation, by hour: Wh (None: none) and its source label."""
+
+    @property
+    def wh(self) -> list[int | None]: ...
+
+    @property
+    def source(self) -> list[str | None]: ...
 
 
 def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> StoredHours:
@@ -71,29 +86,45 @@ def self_consumption(hours: StoredHours, generation: list[int | None]) -> list[i
 
 
 def points(
-    local: LocalHours, hours: StoredHours, granularity: Granularity, generation: list[int | None] | None = None
+    local: LocalHours,
+    hours: StoredHours,
+    granularity: Granularity,
+    generation: list[int | None] | None = None,
+    community: CommunityShares | None = None,
 ) -> Points:
-    """`generation`: the house's PV production of each hour (None: the house has no installation)."""
+    """`generation`: the house's PV production of each hour (None: the house has no installation); `community`: its
+    share of its energy community's (None: the house was never a member)."""
     solar = None if generation is None else (generation, self_consumption(hours, generation))
     if granularity is Granularity.HOUR:
-        hourly = _hourly(local, hours)
-        if solar is None:
-            return hourly
-        return replace(hourly, generation_kwh=_kwh_or_none(solar[0]), self_consumption_kwh=_kwh_or_none(solar[1]))
+        shown = _hourly(local, hours)
+        if solar is not None:
+            shown = replace(shown, generation_kwh=_kwh_or_none(solar[0]), self_consumption_kwh=_kwh_or_none(solar[1]))
+        if community is not None:
+            shown = replace(shown, community_kwh=_kwh_or_none(community.wh), community_source=community.source)
+        return shown
     spans = local.day_spans if granularity is Granularity.DAY else local.month_spans
-    summed = _summed(hours, spans)
-    if solar is None:
-        return summed
-    return replace(summed, generation_kwh=_sums(solar[0], spans), self_consumption_kwh=_sums(solar[1], spans))
+    shown = _summed(hours, spans)
+    if solar is not None:
+        shown = replace(shown, generation_kwh=_sums(solar[0], spans), self_consumption_kwh=_sums(solar[1], spans))
+    if community is not None:
+        sources = list(
+            map(_SHARE_SOURCE_OF_HOURS.__getitem__, map(frozenset, map(community.source.__getitem__, spans.hours)))
+        )
+        shown = replace(shown, community_kwh=_sums(community.wh, spans), community_source=sources)
+    return shown
 
 
-def totals(hours: StoredHours, generation: list[int | None] | None = None) -> ConsumptionTotals:
-    solar = {}
+def totals(
+    hours: StoredHours, generation: list[int | None] | None = None, community: CommunityShares | None = None
+) -> ConsumptionTotals:
+    solar: dict[str, float] = {}
     if generation is not None:
         solar = {
             "generation_kwh": _kwh(sum(filter(None, generation))),
             "self_consumption_kwh": _kwh(sum(filter(None, self_consumption(hours, generation)))),
         }
+    if community is not None:
+        solar["community_kwh"] = _kwh(sum(filter(None, community.wh)))
     return ConsumptionTotals(
         consumption_kwh=_kwh(sum(hours.consumption_wh)),
         surplus_kwh=_kwh(sum(hours.surplus_wh)),

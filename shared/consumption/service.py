@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from shared.billing.services.tariffs import electricity_tariff_on
+from shared.communities.services.shares import house_shares
 from shared.consumption import points
 from shared.consumption.local_hours import LocalHours, local_hours
 from shared.consumption.models import Consumption, Granularity, PeriodTotals
@@ -48,13 +49,19 @@ def consumption_report(
     hours = points.visible(stored, visible_from, zone)
     pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
     generation = house_generation(house.id, local.start_utc, local.end_utc) if pv else None
+    member = house.community_periods and energy is Energy.ELECTRICITY
+    community = (
+        house_shares(house.id, house.community_periods, link.supply_point, local.start_utc, local.end_utc, zone)
+        if member
+        else None
+    )
     return Consumption(
         house_id=house.id,
         cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=points.points(local, hours, granularity, generation),
-        totals=points.totals(hours, generation),
+        points=points.points(local, hours, granularity, generation, community),
+        totals=points.totals(hours, generation, community),
         periods=_periods(house.id, local, hours, end_day) if energy is Energy.ELECTRICITY else None,
     )
