@@ -64,9 +64,7 @@ def create_community(caller: Caller, body: EnergyCommunityCreate, secrets: Secre
         if secret_name:
             delete_secret(secret_name)
         message = f"the CAU {cau} is already the installation of community {taken.owner_id}"
-        raise ConflictError(
-            message, problems=[FieldProblem("cau", message)], community_id=taken.owner_id or ""
-        ) from None
+        raise ConflictError(message, problems=[FieldProblem("cau", message)]) from None
     return _shown(community, [], now)
 
 
