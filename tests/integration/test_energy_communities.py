@@ -104,7 +104,9 @@ def test_a_set_gives_members_their_coefficients_and_the_distributor_file(
     )
     assert reply.status == 200
     assert reply.headers["content-disposition"] == f'attachment; filename="{community["cau"]}_{today.year}.txt"'
-    expected = sorted(f"{house['cups']};0,{value[2:]}00000\n" for house, value in zip(houses, first.values()))
+    expected = sorted(
+        f"{house['cups']};0,{value[2:]}00000\n" for house, value in zip(houses, first.values(), strict=True)
+    )
     assert reply.body == "".join(expected)
     again = api.request(
         "GET", f"/energy-communities/{community['id']}/distributor-file", operator, query={"day": today.isoformat()}
@@ -126,7 +128,7 @@ def test_a_set_gives_members_their_coefficients_and_the_distributor_file(
         query={"day": (today + timedelta(days=6)).isoformat()},
     )
     assert sorted(future.body.splitlines()) == sorted(
-        f"{house['cups']};0,{value[2:]}" for house, value in zip(houses, later.values())
+        f"{house['cups']};0,{value[2:]}" for house, value in zip(houses, later.values(), strict=True)
     )
     before = api.request(
         "GET",
@@ -207,7 +209,10 @@ def test_members_shares_add_up_to_the_generation_and_b5d_is_the_distributor_s(
     day = date.today() - timedelta(days=20)
     change = day + timedelta(days=1)
     betas = ["0.5", "0.3", "0.2"]
-    assert post_set(api, operator, community["id"], day, dict(zip([h["id"] for h in houses], betas))).status == 201
+    assert (
+        post_set(api, operator, community["id"], day, dict(zip([h["id"] for h in houses], betas, strict=True))).status
+        == 201
+    )
     assert (
         post_set(api, operator, community["id"], change, {houses[0]["id"]: "0.7", houses[1]["id"]: "0.3"}).status == 201
     )
@@ -223,7 +228,7 @@ def test_members_shares_add_up_to_the_generation_and_b5d_is_the_distributor_s(
     assert sum(produced) > 0
     for hour in range(hours):
         shares = [report["points"][hour]["community_kwh"] for report in shown]
-        on_day_one = hour < 24  # noqa: PLR2004
+        on_day_one = hour < 24
         if not on_day_one:
             assert shares[2] is None  # the third house left the community on the second day
         assert round(sum(share or 0 for share in shares) * 1000) == produced[hour]
