@@ -188,16 +188,30 @@ def main() -> None:
                 {"community_id": COMMUNITY},
             )
 
+        def split() -> None:
+            from shared.communities import dal, timeline  # noqa: PLC0415
+            from shared.metering.hour_labels import MADRID  # noqa: PLC0415
+            from shared.pv.services.generation import community_generation  # noqa: PLC0415
+
+            hours = year_hours()
+            generation = community_generation(COMMUNITY, hours.start, hours.stop)
+            timeline.hourly_shares(dal.coefficient_sets(COMMUNITY), hours.start, generation, MADRID)
+
         consumption(), allocation()  # warm: the handlers' modules load on their first call
         requests.by_operation.clear()
         allocation()
         sent = dict(requests.by_operation)
         baseline = median_ms(consumption, runs)
         took = median_ms(allocation, runs)
+        splitting = median_ms(split, runs)
         member_months = members * 12
         print(f"allocation of a {members}-member community over {YEAR} (8,784 hours), median of {runs} runs, moto")
         print(f"  baseline: GET consumption, one house, a year of hours   {baseline:8.1f} ms")
         print(f"  GET allocation, {members} members, a year of hours{' ' * 8}{took:8.1f} ms   {took / baseline:5.1f}x")
+        per_member = took / members
+        print(f"    per member{' ' * 45}{per_member:8.1f} ms   {per_member / baseline:5.2f}x")
+        label = "of which reading the production and splitting its hours"
+        print(f"    {label} {splitting:8.1f} ms   {splitting / baseline:5.2f}x")
         total = sum(sent.values())
         detail = ", ".join(f"{name} {count}" for name, count in sorted(sent.items()))
         print(f"  DynamoDB requests per report: {total} ({detail}); {total / member_months:.2f} per member-month")

@@ -21,7 +21,8 @@ def split_hour(generation_wh: int, coefficients: Sequence[int]) -> list[int]:
     left_over = generation_wh - sum(shares)
     if left_over:
         remainders = [product % ONE for product in products]
-        for position in sorted(range(len(shares)), key=lambda i: -remainders[i])[:left_over]:
+        # sorted is stable, also in reverse: of equal remainders the first member comes first
+        for position in sorted(range(len(shares)), key=remainders.__getitem__, reverse=True)[:left_over]:
             shares[position] += 1
     return shares
 
