@@ -32,8 +32,8 @@ _RANK = {
     Source.P5D: 1,
     Source.DATADIS: 0,
     Source.MONITORING: -1,
-    Source.A5D: 2,
-    Source.B5D: 2,
+    Source.A5D: -1,
+    Source.B5D: -1,
 }
 # The kinds whose hours are stored under `<kind>#<supply point>` rather than under the supply point.
 SEPARATE_CURVES = frozenset({Source.A5D, Source.B5D})
