@@ -57,6 +57,28 @@ def local_midnight(day: date, zone: ZoneInfo) -> int:
     return int(datetime.combine(day, time(), zone).timestamp())
 
 
+def member_hours(periods: Sequence[MembershipPeriod], start_utc: int, count: int, zone: ZoneInfo) -> list[bool]:
+    """Whether the house is in a set in force in each of the `count` hours from `start_utc`."""
+    member = [False] * count
+    for period in periods:
+        first = max(0, -(-(local_midnight(period.start, zone) - start_utc) // HOUR))
+        last = count if period.end is None else min(count, -(-(local_midnight(period.end, zone) - start_utc) // HOUR))
+        if first < last:
+            member[first:last] = [True] * (last - first)
+    return member
+
+
+def communities_during(periods: Sequence[MembershipPeriod], start_utc: int, end_utc: int, zone: ZoneInfo) -> list[str]:
+    """The communities the house is in a set in force of during [start_utc, end_utc), in the periods' order."""
+    during = [
+        period.community_id
+        for period in periods
+        if local_midnight(period.start, zone) < end_utc
+        and (period.end is None or local_midnight(period.end, zone) > start_utc)
+    ]
+    return list(dict.fromkeys(during))
+
+
 def hourly_shares(
     sets: Sequence[StoredCoefficientSet], start_utc: int, generation: Sequence[int | None], zone: ZoneInfo
 ) -> dict[str, list[int | None]]:

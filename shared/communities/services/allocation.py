@@ -30,8 +30,18 @@ def allocation(caller: Caller, community_id: str, first_day: date, end_day: date
     generation = community_generation(community.id, start_utc, end_utc)
     shares = timeline.hourly_shares(sets, start_utc, generation, zone)
     cups = _cups_of(sets)
+    periods = timeline.membership_periods(community.id, community.name, sets)
+    count = len(generation)
     members = [
-        _member(house_id, cups[house_id], column, start_utc, end_utc) for house_id, column in sorted(shares.items())
+        _member(
+            house_id,
+            cups[house_id],
+            column,
+            timeline.member_hours(periods[house_id], start_utc, count, zone),
+            start_utc,
+            end_utc,
+        )
+        for house_id, column in sorted(shares.items())
     ]
     return CommunityAllocation(
         community_id=community.id,
@@ -44,17 +54,17 @@ def allocation(caller: Caller, community_id: str, first_day: date, end_day: date
     )
 
 
-def _member(house_id: str, cups: str, computed: list[int | None], start_utc: int, end_utc: int) -> MemberAllocation:
+def _member(
+    house_id: str, cups: str, computed: list[int | None], member: list[bool], start_utc: int, end_utc: int
+) -> MemberAllocation:
+    """The member's figures over the hours it was in a set in force (`member`)."""
     reported = reported_shares(supply_point_key(cups), start_utc, end_utc)
-    hours = [
-        position
-        for position, quality in enumerate(reported.quality)
-        if quality is not None and computed[position] is not None
-    ]
-    distributor = sum(compress(reported.surplus_wh, reported.quality))
+    in_force = [bool(quality) and is_member for quality, is_member in zip(reported.quality, member, strict=True)]
+    hours = [position for position in compress(range(len(computed)), in_force) if computed[position] is not None]
+    distributor = sum(compress(reported.surplus_wh, in_force))
     compared = sum(computed[position] or 0 for position in hours)
     difference = sum(reported.surplus_wh[position] for position in hours) - compared
-    any_reported = any(reported.quality)
+    any_reported = any(in_force)
     return MemberAllocation(
         house_id=house_id,
         cups=cups,

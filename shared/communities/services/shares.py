@@ -5,7 +5,7 @@ stored under `B5D#<supply point>`."""
 
 from dataclasses import dataclass
 from itertools import compress
-from operator import is_not
+from operator import and_, is_not
 from zoneinfo import ZoneInfo
 
 from shared.communities import dal, timeline
@@ -42,17 +42,24 @@ def house_shares(
     end_utc: int,
     zone: ZoneInfo,
 ) -> HouseShares:
-    """The house's share of each hour of [start_utc, end_utc): computed from each community it was a member of
-    (a query of its sets and one of its production), the distributor's B5D figure where one was stored."""
+    """The house's share of each hour of [start_utc, end_utc) it was a member in: computed from the community it
+    was in then (a query of its sets and one of its production), the distributor's B5D figure where one was
+    stored."""
     count = (end_utc - start_utc) // timeline.HOUR
+    member = timeline.member_hours(periods, start_utc, count, zone)
     wh: list[int | None] = [None] * count
     for community_id in dict.fromkeys(period.community_id for period in periods):
+        if not any(
+            timeline.member_hours([p for p in periods if p.community_id == community_id], start_utc, count, zone)
+        ):
+            continue  # not a member in these hours
         generation = community_generation(community_id, start_utc, end_utc)
         shares = timeline.house_shares(dal.coefficient_sets(community_id), house_id, start_utc, generation, zone)
         for position in compress(range(count), map(is_not, shares, [None] * count)):
             wh[position] = shares[position]
     source: list[str | None] = [None if value is None else COMPUTED for value in wh]
-    reported = reported_shares(supply_point, start_utc, end_utc)
-    for position in compress(range(count), reported.quality):
-        wh[position], source[position] = reported.surplus_wh[position], DISTRIBUTOR
+    if any(member):
+        reported = reported_shares(supply_point, start_utc, end_utc)
+        for position in compress(range(count), map(and_, member, map(bool, reported.quality))):
+            wh[position], source[position] = reported.surplus_wh[position], DISTRIBUTOR
     return HouseShares(wh, source)

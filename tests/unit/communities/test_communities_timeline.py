@@ -12,10 +12,12 @@ from shared.communities.models import (
 )
 from shared.communities.timeline import (
     clash,
+    communities_during,
     hourly_shares,
     house_shares,
     in_force,
     local_midnight,
+    member_hours,
     membership_periods,
     with_periods,
 )
@@ -91,3 +93,12 @@ def test_hours_before_the_first_set_are_no_one_s() -> None:
     assert shares[:24] == [None] * 24
     assert shares[24:] == [50] * 24
     assert house_shares([FIRST], "nobody", start, [100] * 48, MADRID) == [None] * 48
+
+
+def test_member_hours_and_the_communities_of_a_range() -> None:
+    periods = membership_periods("c1", "Barrio", [FIRST, SECOND])["c"]  # the 1st to the 30th of March
+    start = local_midnight(date(2025, 3, 29), MADRID)
+    assert member_hours(periods, start, 48, MADRID) == [True] * 24 + [False] * 24
+    assert communities_during(periods, start, start + 48 * 3600, MADRID) == ["c1"]
+    later = local_midnight(date(2025, 3, 30), MADRID)
+    assert communities_during(periods, later, later + 24 * 3600, MADRID) == []
