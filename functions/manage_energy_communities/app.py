@@ -70,8 +70,17 @@ def get_community(community_id: str) -> EnergyCommunity:
     tags=_TAGS,
     responses=responses(CoefficientSet, 400, 403, 404, 409, 422, status=201),
 )
-def create_set(community_id: str, coefficient_set: CoefficientSetCreate) -> CoefficientSet:
-    return communities.create_set(current_caller(router), community_id, coefficient_set, datetime.now(UTC))
+def create_set(
+    community_id: str, coefficient_set: CoefficientSetCreate, idempotency_key: IdempotencyKey = None
+) -> CoefficientSet:
+    caller = current_caller(router)
+    return create_once(
+        router,
+        idempotency_key,
+        coefficient_set,
+        lambda: communities.create_set(caller, community_id, coefficient_set, datetime.now(UTC)),
+        CoefficientSet,
+    )
 
 
 @router.get(
