@@ -4,6 +4,7 @@ report, a house's membership as the House shows it, and what the dal stores and 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -127,7 +128,20 @@ class MembershipPeriod:
         return (other.end is None or self.start < other.end) and (self.end is None or other.start < self.end)
 
 
-MEMBERSHIP_PERIODS = TypeAdapter(tuple[MembershipPeriod, ...])
+@cache
+def _periods_adapter() -> TypeAdapter[tuple[MembershipPeriod, ...]]:
+    """Built on first use: every function that reads a house imports this module, few read a member's periods."""
+    return TypeAdapter(tuple[MembershipPeriod, ...])
+
+
+def periods_json(periods: tuple[MembershipPeriod, ...]) -> str:
+    return _periods_adapter().dump_json(periods).decode()
+
+
+def periods_from_json(text: str) -> tuple[MembershipPeriod, ...]:
+    return _periods_adapter().validate_json(text)
+
+
 COMMUNITY_ZONE = ZoneInfo("Europe/Madrid")  # the zone of the days coefficient sets start on
 
 

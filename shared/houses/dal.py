@@ -10,7 +10,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
-from shared.communities.models import MEMBERSHIP_PERIODS
+from shared.communities.models import periods_from_json, periods_json
 from shared.core.dal import unique_keys
 from shared.core.dal.pages import read_page
 from shared.core.dal.tables import TableRecord
@@ -69,9 +69,7 @@ class HouseRecord(TableRecord):
             created_at=house.created_at.isoformat(),
             updated_at=house.updated_at.isoformat(),
             pv_installation=house.pv_installation.model_dump_json() if house.pv_installation else None,
-            energy_community=MEMBERSHIP_PERIODS.dump_json(house.community_periods).decode()
-            if house.community_periods
-            else None,
+            energy_community=periods_json(house.community_periods) if house.community_periods else None,
         )
         for energy, link in links.items():
             setattr(record, f"{energy.value}_cups", link.cups if link else None)
@@ -99,7 +97,7 @@ class HouseRecord(TableRecord):
             updated_at=datetime.fromisoformat(self.updated_at),
             links=links,
             pv_installation=PvSettings.model_validate_json(self.pv_installation) if self.pv_installation else None,
-            community_periods=MEMBERSHIP_PERIODS.validate_json(self.energy_community) if self.energy_community else (),
+            community_periods=periods_from_json(self.energy_community) if self.energy_community else (),
             version=self.version,
         )
 
