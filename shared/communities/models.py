@@ -185,6 +185,3 @@ class StoredCoefficientSet:
     valid_from: date
     members: tuple[SetMember, ...]  # sorted by CUPS
     created_at: datetime
-
-    def coefficient_of(self, house_id: str) -> int | None:
-        return next((member.coefficient for member in self.members if member.house_id == house_id), None)

@@ -9,9 +9,7 @@ from operator import and_, is_not
 from zoneinfo import ZoneInfo
 
 from shared.communities import dal, timeline
-from shared.communities.models import (
-    MembershipPeriod,
-)
+from shared.communities.models import MembershipPeriod
 from shared.metering.dal import metering
 from shared.metering.readings import Source, StoredHours, curve_point
 from shared.pv.services.generation import community_generation
@@ -48,11 +46,7 @@ def house_shares(
     count = (end_utc - start_utc) // timeline.HOUR
     member = timeline.member_hours(periods, start_utc, count, zone)
     wh: list[int | None] = [None] * count
-    for community_id in dict.fromkeys(period.community_id for period in periods):
-        if not any(
-            timeline.member_hours([p for p in periods if p.community_id == community_id], start_utc, count, zone)
-        ):
-            continue  # not a member in these hours
+    for community_id in timeline.communities_during(periods, start_utc, end_utc, zone):
         generation = community_generation(community_id, start_utc, end_utc)
         shares = timeline.house_shares(dal.coefficient_sets(community_id), house_id, start_utc, generation, zone)
         for position in compress(range(count), map(is_not, shares, [None] * count)):
