@@ -6,10 +6,10 @@ Every chart the app opens draws a year of hours, 8,784 points. So hours and poin
 work done in C (maps, slices, sums, counts, table look-ups), never an object per hour: a point's fields are written in
 `_hourly` (a point per hour) and `_summed` (a day or a month), once each."""
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
-from itertools import chain, combinations, compress, repeat
+from itertools import combinations, compress, repeat
 from operator import eq, is_, sub, truediv
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -26,7 +26,6 @@ _POINT_QUALITY: dict[Quality | None, str] = {
     None: PointQuality.MISSING.value,
 }
 _SOURCE: dict[Source | None, str | None] = {source: source.value for source in Source} | {None: None}
-_ZERO_FOR_NONE = {None: 0}  # .get(value, value): 0 for None, the value otherwise
 
 
 def _sets[T](labels: Iterable[T]) -> list[frozenset[T]]:
@@ -77,61 +76,81 @@ def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> St
     )
 
 
-def self_consumption(hours: StoredHours, generation: list[int | None]) -> list[int | None]:
-    """Each hour's generation minus its surplus, never below zero; None where either is missing."""
-    kept: list[int | None] = list(map(max, map(sub, _zero_for_none(generation), hours.surplus_wh), repeat(0)))
-    for position in chain(_nones(generation), _nones(hours.quality)):
-        kept[position] = None
-    return kept
+@dataclass(frozen=True)
+class Solar:
+    """A PV house's production and self-consumption of each hour of the range, in Wh: 0 where unknown, and the
+    positions of the unknown hours, the shape the kWh columns and the sums are made from in C."""
+
+    generation_wh: list[int]
+    generation_missing: list[int]
+    self_consumption_wh: list[int]
+    self_consumption_missing: Collection[int]
+
+
+def solar(hours: StoredHours, generation: StoredHours) -> Solar:
+    """Each hour's self-consumption: its generation minus its surplus, never below zero; unknown where either is."""
+    generation_missing = _nones(generation.quality)
+    missing = set(generation_missing).union(_nones(hours.quality))
+    kept = [wh if wh > 0 else 0 for wh in map(sub, generation.consumption_wh, hours.surplus_wh)]  # max() is slower
+    for position in missing:
+        kept[position] = 0
+    return Solar(generation.consumption_wh, generation_missing, kept, missing)
 
 
 def points(
     local: LocalHours,
     hours: StoredHours,
     granularity: Granularity,
-    generation: list[int | None] | None = None,
+    pv: Solar | None = None,
     community: CommunityShares | None = None,
 ) -> Points:
-    """`generation`: the house's PV production of each hour (None: the house has no installation); `community`: its
-    share of its energy community's (None: the house was never a member)."""
-    solar = None if generation is None else (generation, self_consumption(hours, generation))
+    """`pv`: the house's production and self-consumption (None: the house has no installation); `community`: its
+    share of its energy community's production (None: the house was never a member)."""
     if granularity is Granularity.HOUR:
         shown = _hourly(local, hours)
-        if solar is not None:
-            shown = replace(shown, generation_kwh=_kwh_or_none(solar[0]), self_consumption_kwh=_kwh_or_none(solar[1]))
+        if pv is not None:
+            shown = replace(
+                shown,
+                generation_kwh=_kwh_of(pv.generation_wh, pv.generation_missing),
+                self_consumption_kwh=_kwh_of(pv.self_consumption_wh, pv.self_consumption_missing),
+            )
         if community is not None:
-            shown = replace(shown, community_kwh=_kwh_or_none(community.wh), community_source=community.source)
+            shares = _kwh_of(_zero_filled(community.wh), _nones(community.wh))
+            shown = replace(shown, community_kwh=shares, community_source=community.source)
         return shown
     spans = local.day_spans if granularity is Granularity.DAY else local.month_spans
     shown = _summed(hours, spans)
-    if solar is not None:
-        shown = replace(shown, generation_kwh=_sums(solar[0], spans), self_consumption_kwh=_sums(solar[1], spans))
+    if pv is not None:
+        shown = replace(
+            shown,
+            generation_kwh=_sums(pv.generation_wh, pv.generation_missing, spans),
+            self_consumption_kwh=_sums(pv.self_consumption_wh, pv.self_consumption_missing, spans),
+        )
     if community is not None:
         sources = list(
             map(_SHARE_SOURCE_OF_HOURS.__getitem__, map(frozenset, map(community.source.__getitem__, spans.hours)))
         )
-        shown = replace(shown, community_kwh=_sums(community.wh, spans), community_source=sources)
+        summed = _sums(_zero_filled(community.wh), _nones(community.wh), spans)
+        shown = replace(shown, community_kwh=summed, community_source=sources)
     return shown
 
 
-def totals(
-    hours: StoredHours, generation: list[int | None] | None = None, community: CommunityShares | None = None
-) -> ConsumptionTotals:
-    solar: dict[str, float] = {}
-    if generation is not None:
-        solar = {
-            "generation_kwh": _kwh(sum(filter(None, generation))),
-            "self_consumption_kwh": _kwh(sum(filter(None, self_consumption(hours, generation)))),
+def totals(hours: StoredHours, pv: Solar | None = None, community: CommunityShares | None = None) -> ConsumptionTotals:
+    solar_totals = {}
+    if pv is not None:  # unknown hours are 0 Wh
+        solar_totals = {
+            "generation_kwh": _kwh(sum(pv.generation_wh)),
+            "self_consumption_kwh": _kwh(sum(pv.self_consumption_wh)),
         }
     if community is not None:
-        solar["community_kwh"] = _kwh(sum(filter(None, community.wh)))
+        solar_totals["community_kwh"] = _kwh(sum(filter(None, community.wh)))
     return ConsumptionTotals(
         consumption_kwh=_kwh(sum(hours.consumption_wh)),
         surplus_kwh=_kwh(sum(hours.surplus_wh)),
         hours_real=hours.quality.count(Quality.REAL),
         hours_estimated=hours.quality.count(Quality.ESTIMATED),
         hours_missing=hours.quality.count(None),
-        **solar,
+        **solar_totals,
     )
 
 
@@ -170,8 +189,8 @@ def _summed(hours: StoredHours, spans: Spans) -> Points:
     )
 
 
-def _kwh_or_none(watt_hours: list[int | None]) -> list[float | None]:
-    return _kwh_of(_zero_for_none(watt_hours), _nones(watt_hours))
+def _zero_filled(watt_hours: list[int | None]) -> list[int]:
+    return [wh or 0 for wh in watt_hours]
 
 
 def _nones(column: list[Any]) -> list[int]:
@@ -179,16 +198,12 @@ def _nones(column: list[Any]) -> list[int]:
     return list(compress(range(len(column)), map(is_, column, repeat(None))))
 
 
-def _zero_for_none(watt_hours: list[int | None]) -> list[int]:
-    return list(map(_ZERO_FOR_NONE.get, watt_hours, watt_hours))  # type: ignore[arg-type]
-
-
-def _sums(watt_hours: list[int | None], spans: Spans) -> list[float | None]:
-    """A day's or month's sum of the hours it has a value for; None when it has none."""
-    return [
-        _kwh(sum(filter(None, hours))) if hours.count(None) < len(hours) else None
-        for hours in map(watt_hours.__getitem__, spans.hours)
-    ]
+def _sums(watt_hours: list[int], missing: Collection[int], spans: Spans) -> list[float | None]:
+    """A day's or month's sum of the hours it has a value for (unknown ones are 0 Wh); None when it has none."""
+    known = [True] * len(watt_hours)
+    for position in missing:
+        known[position] = False
+    return [_kwh(sum(watt_hours[hours])) if any(known[hours]) else None for hours in spans.hours]
 
 
 def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
@@ -198,7 +213,7 @@ def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
     return shown
 
 
-def _kwh_of(watt_hours: Iterable[int], missing: list[int]) -> list[float | None]:
+def _kwh_of(watt_hours: Iterable[int], missing: Iterable[int]) -> list[float | None]:
     kwh: list[float | None] = list(map(truediv, watt_hours, repeat(1000)))
     for position in missing:
         kwh[position] = None

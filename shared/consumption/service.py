@@ -8,6 +8,7 @@ from shared.consumption import points
 from shared.consumption.local_hours import LocalHours, local_hours
 from shared.consumption.models import Consumption, Granularity, PeriodTotals
 from shared.core.auth import Caller
+from shared.core.concurrency import started
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.houses.service import visible_house
 from shared.metering.dal import metering
@@ -40,28 +41,33 @@ def consumption_report(
     if link is None:
         message = f"the house has no {energy.value} CUPS"
         raise ConflictError(message, problems=[FieldProblem("energy", message)])
-    entry = cups_links.get_link(link.supply_point, link.link_id)
-    visible_from = entry.visible_from if entry else None
     # Distributor files label hours in peninsular time; supplies elsewhere are shown in it too for now.
     zone = MADRID
     local = local_hours(first_day, end_day, zone)
-    stored = metering.stored_hours(link.supply_point, local.start_utc, local.end_utc)
-    hours = points.visible(stored, visible_from, zone)
     pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
-    generation = house_generation(house.id, local.start_utc, local.end_utc) if pv else None
-    member = house.community_periods and energy is Energy.ELECTRICITY
-    community = (
-        house_shares(house.id, house.community_periods, link.supply_point, local.start_utc, local.end_utc, zone)
+    # The installation's production is read while the supply point's link and hours are.
+    reading_generation = started(house_generation, house.id, local.start_utc, local.end_utc) if pv else None
+    member = bool(house.community_periods) and energy is Energy.ELECTRICITY
+    reading_shares = (
+        started(
+            house_shares, house.id, house.community_periods, link.supply_point, local.start_utc, local.end_utc, zone
+        )
         if member
         else None
     )
+    entry = cups_links.get_link(link.supply_point, link.link_id)
+    visible_from = entry.visible_from if entry else None
+    stored = metering.stored_hours(link.supply_point, local.start_utc, local.end_utc)
+    hours = points.visible(stored, visible_from, zone)
+    solar = points.solar(hours, reading_generation.result()) if reading_generation else None
+    community = reading_shares.result() if reading_shares else None
     return Consumption(
         house_id=house.id,
         cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=points.points(local, hours, granularity, generation, community),
-        totals=points.totals(hours, generation, community),
+        points=points.points(local, hours, granularity, solar, community),
+        totals=points.totals(hours, solar, community),
         periods=_periods(house.id, local, hours, end_day) if energy is Energy.ELECTRICITY else None,
     )

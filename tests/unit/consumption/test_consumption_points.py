@@ -16,6 +16,14 @@ def stored(local: LocalHours, wh: int = 100) -> StoredHours:
     return StoredHours(local.start_utc, [wh] * count, [0] * count, [Quality.REAL] * count, [Source.F5D] * count)
 
 
+def produced(local: LocalHours, wh: list[int | None]) -> StoredHours:
+    """An installation's hours as the generation store gives them: quality None where nothing was read."""
+    count = local.count
+    quality = [None if value is None else Quality.REAL for value in wh]
+    source = [None if value is None else Source.MONITORING for value in wh]
+    return StoredHours(local.start_utc, [value or 0 for value in wh], [0] * count, quality, source)
+
+
 def next_day(day: date) -> date:
     return day + timedelta(days=1)
 
@@ -108,16 +116,17 @@ def test_generation_and_self_consumption_by_hour_day_and_totals() -> None:
     generation[10:14] = [300, 900, 700, None]
     generation[20] = 400
 
-    by_hour = consumption.points(local, hours, Granularity.HOUR, generation)
+    pv = consumption.solar(hours, produced(local, generation))
+    by_hour = consumption.points(local, hours, Granularity.HOUR, pv)
 
     assert by_hour.generation_kwh is not None and by_hour.self_consumption_kwh is not None
     assert by_hour.generation_kwh[10:14] == [0.3, 0.9, 0.7, None]
     # generation minus surplus, never below zero; null where either is missing
     assert by_hour.self_consumption_kwh[10:14] == [0.0, 0.4, 0.7, None]
     assert (by_hour.generation_kwh[20], by_hour.self_consumption_kwh[20]) == (0.4, None)
-    whole_day = consumption.points(local, hours, Granularity.DAY, generation)
+    whole_day = consumption.points(local, hours, Granularity.DAY, pv)
     assert (whole_day.generation_kwh, whole_day.self_consumption_kwh) == ([2.3], [1.1])
-    totals = consumption.totals(hours, generation)
+    totals = consumption.totals(hours, pv)
     assert (totals.generation_kwh, totals.self_consumption_kwh) == (2.3, 1.1)
 
 
@@ -136,7 +145,18 @@ def test_the_csv_of_a_pv_house_has_the_generation_columns() -> None:
     hours = stored(local)
     generation: list[int | None] = [250] * 24
 
-    header, first, *_ = consumption_csv(consumption.points(local, hours, Granularity.HOUR, generation)).splitlines()
+    pv = consumption.solar(hours, produced(local, generation))
+    header, first, *_ = consumption_csv(consumption.points(local, hours, Granularity.HOUR, pv)).splitlines()
 
     assert header == "start,end,consumption_kwh,surplus_kwh,quality,source,generation_kwh,self_consumption_kwh"
     assert first.endswith(",0.1,0.0,real,F5D,0.25,0.25")
+
+
+def test_a_day_without_any_production_read_has_no_generation_sum() -> None:
+    local = local_hours(date(2024, 4, 1), date(2024, 4, 3), MADRID)
+    generation: list[int | None] = [100] * 24 + [None] * 24
+    pv = consumption.solar(stored(local), produced(local, generation))
+
+    by_day = consumption.points(local, stored(local), Granularity.DAY, pv)
+
+    assert (by_day.generation_kwh, by_day.self_consumption_kwh) == ([2.4, None], [2.4, None])
