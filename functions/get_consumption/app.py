@@ -20,6 +20,7 @@ from shared.supply_points.cups import Energy
 class Settings(FunctionSettings):
     billing_documents_table: str
     cups_links_table: str
+    energy_communities_table: str
     houses_table: str
     metering_table: str
     users_table: str

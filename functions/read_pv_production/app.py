@@ -1,5 +1,5 @@
-"""SQS (one monitored PV installation, queued by the daily poll) -> its hourly production read from its monitoring
-platform, a whole month a request, and stored in integer Wh."""
+"""SQS (one monitored PV installation, a house's or an energy community's, queued by the daily poll) -> its hourly
+production read from its monitoring platform, a whole month a request, and stored in integer Wh."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.communities.services.reads import read_community_production
 from shared.core.observability import logger
 from shared.core.settings import FunctionSettings
 from shared.pv.clients.providers import MonitoringProvider
@@ -19,6 +20,7 @@ from shared.pv.services.reads import read_production
 
 class Settings(FunctionSettings):
     pv_installations_table: str
+    energy_communities_table: str
     metering_table: str
     solaredge_base_url: str
 
@@ -33,7 +35,11 @@ def provider_of(name: MonitoringProviderName) -> MonitoringProvider:
 
 
 def record_handler(record: InstallationReadRecord) -> None:
-    read_production(record.body.house_id, provider_of, datetime.now(UTC))
+    read = record.body
+    if read.community_id is not None:
+        read_community_production(read.community_id, provider_of, datetime.now(UTC))
+    elif read.house_id is not None:
+        read_production(read.house_id, provider_of, datetime.now(UTC))
 
 
 @logger.inject_lambda_context

@@ -37,6 +37,16 @@ class ConsumptionPoint(BaseModel):
         default=None,
         description="Only with a PV installation: generation minus surplus, never below zero (null: either missing)",
     )
+    community_kwh: float | None = Field(
+        default=None,
+        description="Only for a member of an energy community: its share of the community's generation (null: not a "
+        "member then, or the generation is missing)",
+    )
+    community_source: str | None = Field(
+        default=None,
+        description="Only for a member of an energy community: computed (generation x β), B5D (the distributor's "
+        "figure), 'mixed' when a day or month combines both",
+    )
 
 
 class ConsumptionTotals(BaseModel):
@@ -47,6 +57,7 @@ class ConsumptionTotals(BaseModel):
     hours_missing: int
     generation_kwh: float | None = Field(default=None, description="Only when the house has a PV installation")
     self_consumption_kwh: float | None = Field(default=None, description="Only when the house has a PV installation")
+    community_kwh: float | None = Field(default=None, description="Only for a member of an energy community")
 
 
 class TariffTotals(BaseModel):
@@ -103,6 +114,9 @@ class Points:
     # Only for a house with a PV installation; None: the columns are not written at all.
     generation_kwh: list[float | None] | None = None
     self_consumption_kwh: list[float | None] | None = None
+    # Only for a member of an energy community.
+    community_kwh: list[float | None] | None = None
+    community_source: list[str | None] | None = None
 
     def columns(self) -> list[str]:
         """The columns written, after the bounds, in ConsumptionPoint's order."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations, compress, repeat
 from operator import eq, is_, sub, truediv
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from shared.consumption.local_hours import HOUR, LocalHours, Spans, local_midnight
@@ -51,6 +51,21 @@ _SOURCE_OF_HOURS: dict[frozenset[Source | None], str | None] = {
     hours: (_SOURCE[next(iter(present))] if len(present) == 1 else "mixed") if (present := hours - {None}) else None
     for hours in _sets(_SOURCE)
 }
+# The same for the source of a member's community share: computed, B5D, or none.
+_SHARE_SOURCE_OF_HOURS: dict[frozenset[str | None], str | None] = {
+    labels: (next(iter(shown)) if len(shown) == 1 else "mixed") if (shown := labels - {None}) else None
+    for labels in _sets(["computed", Source.B5D.value, None])
+}
+
+
+class CommunityShares(Protocol):
+    """A member house's share of its energy community's generation, by hour: Wh (None: none) and its source label."""
+
+    @property
+    def wh(self) -> list[int | None]: ...
+
+    @property
+    def source(self) -> list[str | None]: ...
 
 
 def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> StoredHours:
@@ -90,35 +105,53 @@ def solar(hours: StoredHours, generation: StoredHours) -> Solar:
     return Solar(generation.consumption_wh, generation_missing, kept, missing)
 
 
-def points(local: LocalHours, hours: StoredHours, granularity: Granularity, pv: Solar | None = None) -> Points:
-    """`pv`: the house's production and self-consumption (None: the house has no installation)."""
+def points(
+    local: LocalHours,
+    hours: StoredHours,
+    granularity: Granularity,
+    pv: Solar | None = None,
+    community: CommunityShares | None = None,
+) -> Points:
+    """`pv`: the house's production and self-consumption (None: the house has no installation); `community`: its
+    share of its energy community's production (None: the house was never a member)."""
     if granularity is Granularity.HOUR:
-        hourly = _hourly(local, hours)
-        if pv is None:
-            return hourly
-        return replace(
-            hourly,
-            generation_kwh=_kwh_of(pv.generation_wh, pv.generation_missing),
-            self_consumption_kwh=_kwh_of(pv.self_consumption_wh, pv.self_consumption_missing),
-        )
+        shown = _hourly(local, hours)
+        if pv is not None:
+            shown = replace(
+                shown,
+                generation_kwh=_kwh_of(pv.generation_wh, pv.generation_missing),
+                self_consumption_kwh=_kwh_of(pv.self_consumption_wh, pv.self_consumption_missing),
+            )
+        if community is not None:
+            shares = _kwh_of(_zero_filled(community.wh), _nones(community.wh))
+            shown = replace(shown, community_kwh=shares, community_source=community.source)
+        return shown
     spans = local.day_spans if granularity is Granularity.DAY else local.month_spans
-    summed = _summed(hours, spans)
-    if pv is None:
-        return summed
-    return replace(
-        summed,
-        generation_kwh=_sums(pv.generation_wh, pv.generation_missing, spans),
-        self_consumption_kwh=_sums(pv.self_consumption_wh, pv.self_consumption_missing, spans),
-    )
+    shown = _summed(hours, spans)
+    if pv is not None:
+        shown = replace(
+            shown,
+            generation_kwh=_sums(pv.generation_wh, pv.generation_missing, spans),
+            self_consumption_kwh=_sums(pv.self_consumption_wh, pv.self_consumption_missing, spans),
+        )
+    if community is not None:
+        sources = list(
+            map(_SHARE_SOURCE_OF_HOURS.__getitem__, map(frozenset, map(community.source.__getitem__, spans.hours)))
+        )
+        summed = _sums(_zero_filled(community.wh), _nones(community.wh), spans)
+        shown = replace(shown, community_kwh=summed, community_source=sources)
+    return shown
 
 
-def totals(hours: StoredHours, pv: Solar | None = None) -> ConsumptionTotals:
+def totals(hours: StoredHours, pv: Solar | None = None, community: CommunityShares | None = None) -> ConsumptionTotals:
     solar_totals = {}
     if pv is not None:  # unknown hours are 0 Wh
         solar_totals = {
             "generation_kwh": _kwh(sum(pv.generation_wh)),
             "self_consumption_kwh": _kwh(sum(pv.self_consumption_wh)),
         }
+    if community is not None:
+        solar_totals["community_kwh"] = _kwh(sum(filter(None, community.wh)))
     return ConsumptionTotals(
         consumption_kwh=_kwh(sum(hours.consumption_wh)),
         surplus_kwh=_kwh(sum(hours.surplus_wh)),
@@ -183,6 +216,10 @@ def _summed(hours: StoredHours, spans: Spans) -> Points:
         quality=quality,
         source=list(map(_SOURCE_OF_HOURS.__getitem__, map(frozenset, map(hours.source.__getitem__, spans.hours)))),
     )
+
+
+def _zero_filled(watt_hours: list[int | None]) -> list[int]:
+    return [wh or 0 for wh in watt_hours]
 
 
 def _nones(column: list[Any]) -> list[int]:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from shared.billing.services.tariffs import electricity_tariffs_between
+from shared.communities.services.shares import house_shares
 from shared.consumption import points
 from shared.consumption.local_hours import LocalHours, label_shift, local_hours
 from shared.consumption.models import Consumption, Granularity, PeriodTotals
@@ -54,12 +55,21 @@ def consumption_report(
     pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
     # The installation's production is read while the supply point's link and hours are.
     reading_generation = started(house_generation, house.id, local.start_utc, local.end_utc) if pv else None
+    member = bool(house.community_periods) and energy is Energy.ELECTRICITY
+    reading_shares = (
+        started(
+            house_shares, house.id, house.community_periods, link.supply_point, local.start_utc, local.end_utc, zone
+        )
+        if member
+        else None
+    )
     entry = cups_links.get_link(link.supply_point, link.link_id)
     visible_from = entry.visible_from if entry else None
     shift = label_shift(cups_time_zone(link.supply_point), zone, local.start_utc)
     stored = metering.stored_hours(link.supply_point, local.start_utc - shift, local.end_utc - shift)
     hours = points.visible(replace(stored, start_utc=local.start_utc) if shift else stored, visible_from, zone)
     solar = points.solar(hours, reading_generation.result()) if reading_generation else None
+    community = reading_shares.result() if reading_shares else None
     electricity = energy is Energy.ELECTRICITY
     return Consumption(
         house_id=house.id,
@@ -67,7 +77,7 @@ def consumption_report(
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=points.points(local, hours, granularity, solar),
-        totals=points.totals(hours, solar),
+        points=points.points(local, hours, granularity, solar, community),
+        totals=points.totals(hours, solar, community),
         periods=_periods(house.id, local, hours, (first_day, end_day), electric) if electricity else None,
     )

@@ -10,6 +10,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
+from shared.communities.models import periods_from_json, periods_json
 from shared.core.dal import unique_keys
 from shared.core.dal.pages import read_page
 from shared.core.dal.tables import TableRecord
@@ -47,6 +48,7 @@ class HouseRecord(TableRecord):
     gas_cups = UnicodeAttribute(null=True)
     gas_link_id = UnicodeAttribute(null=True)
     pv_installation = UnicodeAttribute(null=True)  # the PV installation's settings (JSON), as the House shows them
+    energy_community = UnicodeAttribute(null=True)  # its periods in energy communities' sets (JSON), see communities
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -67,6 +69,7 @@ class HouseRecord(TableRecord):
             created_at=house.created_at.isoformat(),
             updated_at=house.updated_at.isoformat(),
             pv_installation=house.pv_installation.model_dump_json() if house.pv_installation else None,
+            energy_community=periods_json(house.community_periods) if house.community_periods else None,
         )
         for energy, link in links.items():
             setattr(record, f"{energy.value}_cups", link.cups if link else None)
@@ -94,6 +97,7 @@ class HouseRecord(TableRecord):
             updated_at=datetime.fromisoformat(self.updated_at),
             links=links,
             pv_installation=PvSettings.model_validate_json(self.pv_installation) if self.pv_installation else None,
+            community_periods=periods_from_json(self.energy_community) if self.energy_community else (),
             version=self.version,
         )
 

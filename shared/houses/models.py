@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
+from shared.communities.models import HouseCommunity, MembershipPeriod, current_community
 from shared.core.models import RequestBody, Timestamp, matching
 from shared.pv.models import PvSettings
 from shared.supply_points.cups import Energy, supply_point_key
@@ -78,6 +79,9 @@ class House(BaseModel):
     electricity_cups: str | None = None
     gas_cups: str | None = None
     pv_installation: PvSettings | None = Field(default=None, description="Set by the PV installation routes")
+    energy_community: HouseCommunity | None = Field(
+        default=None, description="The energy community whose coefficient set in force today names the house"
+    )
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -111,6 +115,7 @@ class StoredHouse:
     updated_at: datetime
     links: Mapping[Energy, SupplyLink] = field(default_factory=dict)
     pv_installation: PvSettings | None = None
+    community_periods: tuple[MembershipPeriod, ...] = ()  # written by the energy communities' coefficient sets
     version: int | None = None
 
     def link(self, energy: Energy) -> SupplyLink | None:
@@ -128,6 +133,7 @@ class StoredHouse:
             electricity_cups=_cups(self.link(Energy.ELECTRICITY)),
             gas_cups=_cups(self.link(Energy.GAS)),
             pv_installation=self.pv_installation,
+            energy_community=current_community(self.community_periods),
             created_at=self.created_at,
             updated_at=self.updated_at,
         )

@@ -1,6 +1,7 @@
 """Houses as the caller may see them, created and changed under the duplicate-address rule."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -30,6 +31,12 @@ def visible_house(caller: Caller, house_id: str) -> StoredHouse:
     if house is None or not may_see_owner(caller, house.user_id):
         raise NotFoundError(f"house {house_id} not found")
     return house
+
+
+def stored_houses(house_ids: Iterable[str]) -> dict[str, StoredHouse]:
+    """The houses of those ids that exist, by id (one batch read), for a feature whose caller checks were made
+    (an operator's route)."""
+    return dal.get_houses(house_ids)
 
 
 def create_house(caller: Caller, user_id: str, body: HouseCreate) -> House:

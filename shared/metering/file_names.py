@@ -1,4 +1,5 @@
-"""Names of the distributor hourly-curve files: `F5D_0021_0762_20240403.0[.bz2|.gz|.zip]`."""
+"""Names of the distributor hourly-curve files: `F5D_0021_0762_20240403.0[.bz2|.gz|.zip]`, and the same for RF5D,
+P5D, A5D and B5D."""
 
 import re
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from shared.metering.readings import Source
 # Z5D_<distributor>_<retailer>_<generation date>.<version>; writers append the compression suffix, and the
 # zip variant of P5D drops the version (`P5D_0021_0762_20240403.zip`).
 _NAME = re.compile(
-    r"(?P<kind>RF5D|F5D|P5D)_(?P<distributor>[0-9]{4})_(?P<retailer>[0-9]{4})_(?P<date>[0-9]{8})"
+    r"(?P<kind>RF5D|F5D|P5D|A5D|B5D)_(?P<distributor>[0-9]{4})_(?P<retailer>[0-9]{4})_(?P<date>[0-9]{8})"
     r"(?:\.(?P<version>[0-9]+)(?:\.(?i:bz2|gz|zip))?|\.(?i:zip))"
 )
 
@@ -31,7 +32,7 @@ def parse_file_name(name: str) -> MeteringFileName:
     if match is None:
         raise InvalidFileNameError(
             f"{base_name!r} is not a distributor curve file name "
-            "(F5D|RF5D|P5D_DDDD_CCCC_YYYYMMDD.version, optionally .bz2, .gz or .zip)"
+            "(F5D|RF5D|P5D|A5D|B5D_DDDD_CCCC_YYYYMMDD.version, optionally .bz2, .gz or .zip)"
         )
     stamp = match["date"]
     try:

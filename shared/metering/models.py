@@ -28,7 +28,7 @@ from shared.core.models import RequestBody, Timestamp, matching
 from shared.metering.ssh_keys import parse_host_key, private_key_type
 
 # The distributors' curve files, whatever compression suffix they come with (F5D_0021_0762_20240403.0.bz2).
-DEFAULT_PATTERNS = ("F5D_*", "RF5D_*", "P5D_*")
+DEFAULT_PATTERNS = ("F5D_*", "RF5D_*", "P5D_*", "A5D_*", "B5D_*")
 _CREDENTIALS = ("private_key", "password")
 _HOST_NAME = re.compile(
     r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"

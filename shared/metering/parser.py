@@ -5,6 +5,9 @@ F5D and RF5D (hourly curve billed, or re-billed, by the distributor):
     cups;timestamp;season;ai;ae;r1;r2;r3;r4;method;firm;invoice;ai_fix;ae_fix  (CNMC variant)
 P5D (curve validated by the meter, may have gaps):
     cups;timestamp;season;ai;ae;
+A5D (a member's self-consumed energy) and B5D (a member's share of a collective installation's net generation, in
+`ae`): the F5D layout, method and firmeza usually empty, read as real values:
+    cups;timestamp;season;ai;ae;r1;r2;r3;r4;method;firm;invoice;
 Energies are Wh integers: ai = consumption, ae = surplus. No header; trailing `;` optional.
 
 Labels are local time where the supply point is: Canary time for the Canary Islands' CUPS ranges, peninsular time
@@ -62,6 +65,8 @@ _LAYOUTS = {
     Source.F5D: _CURVE,
     Source.RF5D: _CURVE,
     Source.P5D: _Layout({5: False, 6: True}, None, "5 fields"),
+    Source.A5D: _Layout({12: False, 13: True}, None, "12 fields"),
+    Source.B5D: _Layout({12: False, 13: True}, None, "12 fields"),
 }
 
 

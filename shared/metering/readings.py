@@ -13,6 +13,8 @@ class Source(StrEnum):
     P5D = "P5D"
     DATADIS = "datadis"
     MONITORING = "monitoring"  # a PV installation's production, read from its monitoring platform
+    A5D = "A5D"  # a member's self-consumed energy (its own curve, never compared with consumption)
+    B5D = "B5D"  # a member's share of a collective installation's net generation, in `ae` (its own curve)
 
 
 class Quality(StrEnum):
@@ -21,13 +23,31 @@ class Quality(StrEnum):
 
 
 # A rectifying curve (RF5D) replaces the billed one (F5D), which beats the validated raw curve (P5D),
-# which beats what Datadis republishes. Production (monitoring) is stored apart from consumption: never compared.
-_RANK = {Source.RF5D: 3, Source.F5D: 2, Source.P5D: 1, Source.DATADIS: 0, Source.MONITORING: -1}
+# which beats what Datadis republishes. Production (monitoring) and the self-consumption curves (A5D, B5D) are
+# stored apart from consumption, each under a metering point of its own (`curve_point`): never compared with it, a
+# newer file of their kind replacing an older one.
+_RANK = {
+    Source.RF5D: 3,
+    Source.F5D: 2,
+    Source.P5D: 1,
+    Source.DATADIS: 0,
+    Source.MONITORING: -1,
+    Source.A5D: -1,
+    Source.B5D: -1,
+}
+# The kinds whose hours are stored under `<kind>#<supply point>` rather than under the supply point.
+SEPARATE_CURVES = frozenset({Source.A5D, Source.B5D})
 
 
 def source_rank(source: Source) -> int:
     """Higher wins when several sources cover the same hour."""
     return _RANK[source]
+
+
+def curve_point(kind: Source, supply_point: str) -> str:
+    """The metering point a file's hours of `supply_point` are stored under: the supply point itself for the
+    consumption curves, `A5D#<supply point>` and `B5D#<supply point>` for the self-consumption ones."""
+    return f"{kind.value}#{supply_point}" if kind in SEPARATE_CURVES else supply_point
 
 
 class Reading(NamedTuple):

@@ -4,10 +4,10 @@ takes and shows it, and as stored."""
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator
+from pydantic import BaseModel, Field, SecretStr, StringConstraints, field_validator, model_validator
 
 from shared.core.models import RequestBody, Timestamp
 
@@ -142,7 +142,30 @@ class StoredPvInstallation:
         )
 
 
-class InstallationRead(BaseModel):
-    """The daily poll's message: read this installation's production."""
+def community_owner(community_id: str) -> str:
+    """The generation store's owner of an energy community's shared installation (a house's is its id)."""
+    return f"community#{community_id}"
 
-    house_id: str
+
+@dataclass(frozen=True)
+class MonitoredSite:
+    """What the reader needs of any monitored installation, a house's or an energy community's."""
+
+    owner: str  # whose generation store: a house id, or `community_owner(...)`
+    monitoring: Monitoring
+    secret_name: str
+    installed_on: date | None
+    progress: ReadProgress
+
+
+class InstallationRead(BaseModel):
+    """The daily poll's message: read this installation's production, a house's or an energy community's."""
+
+    house_id: str | None = None
+    community_id: str | None = None
+
+    @model_validator(mode="after")
+    def _one_owner(self) -> Self:
+        if (self.house_id is None) == (self.community_id is None):
+            raise ValueError("name exactly one of house_id and community_id")
+        return self

@@ -86,7 +86,7 @@ def test_an_operator_registers_a_connection_and_its_secret_stays_in_secrets_mana
         "authentication": "private_key",
         "host_key": HOST_KEY,
         "remote_dirs": ["/outbox"],
-        "patterns": ["F5D_*", "RF5D_*", "P5D_*"],
+        "patterns": ["F5D_*", "RF5D_*", "P5D_*", "A5D_*", "B5D_*"],
         "enabled": True,
         "last_poll": None,
     }

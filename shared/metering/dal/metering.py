@@ -18,7 +18,7 @@ from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
 from shared.core.dal.tables import TableRecord
 from shared.metering.hour_groups import SupplyPointMonth
 from shared.metering.hour_labels import MADRID
-from shared.metering.readings import Quality, Source, StoredHours, source_rank
+from shared.metering.readings import Quality, Source, StoredHours, curve_point, source_rank
 
 # hour index (epoch hours), consumption Wh, surplus Wh, flags (bit 0: estimated)
 _PACKED_HOUR = struct.Struct("<IiiB")
@@ -70,12 +70,12 @@ def _pack_hours(hours: Iterable[tuple[int, int, int, Quality]]) -> bytes:
 
 def save_hours(file: MeteringFileVersion, chunk: int, groups: Iterable[SupplyPointMonth]) -> None:
     """One item per (supply point, month) group of the file's chunk, batched (25 items a request, unprocessed
-    items retried by PynamoDB)."""
+    items retried by PynamoDB); A5D and B5D hours under their own metering point (`curve_point`)."""
     with MeteringRecord.batch_write() as batch:
         for group in groups:
             batch.save(
                 MeteringRecord(
-                    group.supply_point,
+                    curve_point(file.source, group.supply_point),
                     f"{group.month}#{file.precedence}#{file.file_id}#{chunk:06d}",
                     source=file.source.value,
                     file_id=file.file_id,

@@ -1,6 +1,7 @@
 """The generation store: an installation's hourly production, in the Metering table beside the supply points'
-readings, under the metering point `generation#<house id>`. Each read of a month is a new item: the newest read of an
-hour wins and the earlier ones are kept, as for every other source."""
+readings, under the metering point `generation#<owner>` (`pv.models.GenerationOwner`: a house's id, or
+`community#<community id>` for an energy community's shared installation). Each read of a month is a new item: the
+newest read of an hour wins and the earlier ones are kept, as for every other source."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -11,13 +12,13 @@ from shared.metering.readings import Quality, Source, StoredHours
 from shared.pv.models import GeneratedHour
 
 
-def generation_point(house_id: str) -> str:
-    return f"generation#{house_id}"
+def generation_point(owner: str) -> str:
+    return f"generation#{owner}"
 
 
-def save_generation(house_id: str, month: str, hours: Iterable[GeneratedHour], read_at: datetime) -> int:
+def save_generation(owner: str, month: str, hours: Iterable[GeneratedHour], read_at: datetime) -> int:
     """One month's hours as read at `read_at`; how many were stored."""
-    point = generation_point(house_id)
+    point = generation_point(owner)
     by_month: dict[str, list[HourValues]] = {}
     for hour in hours:
         quality = Quality.ESTIMATED if hour.estimated else Quality.REAL
@@ -35,7 +36,7 @@ def save_generation(house_id: str, month: str, hours: Iterable[GeneratedHour], r
     return sum(len(values) for values in by_month.values())
 
 
-def hourly_generation(house_id: str, start_utc: int, end_utc: int) -> StoredHours:
+def hourly_generation(owner: str, start_utc: int, end_utc: int) -> StoredHours:
     """Wh produced in each hour of [start_utc, end_utc), as the metering columns: quality None where nothing was
     read."""
-    return metering.stored_hours(generation_point(house_id), start_utc, end_utc)
+    return metering.stored_hours(generation_point(owner), start_utc, end_utc)

@@ -17,6 +17,7 @@ from shared.pv.dal.generation import save_generation
 from shared.pv.models import (
     DEFAULT_SITE_ZONE,
     InstallationRead,
+    MonitoredSite,
     MonitoringProviderName,
     PvLastPoll,
     ReadProgress,
@@ -35,21 +36,36 @@ def queue_reads(reads: MessageQueue) -> int:
 
 
 def read_production(house_id: str, provider_of: ProviderOf, now: datetime) -> PvLastPoll | None:
-    """Read the months the plan gives (a whole month a request), store their hours, and record how it went in the
-    installation's last poll. A key the provider refuses, or its daily limit reached, ends the run (asking again
-    would only fail again); a provider that cannot be reached leaves that month for the next run. None: nothing to
-    read (no installation, or no monitoring)."""
+    """Read a house's installation (`read_site`) and record how it went in its last poll. None: nothing to read
+    (no installation, or no monitoring)."""
     installation = installations.get_installation(house_id)
     monitoring = installation.settings.monitoring if installation else None
     if installation is None or monitoring is None or installation.secret_name is None:
         return None
+    site = MonitoredSite(
+        owner=house_id,
+        monitoring=monitoring,
+        secret_name=installation.secret_name,
+        installed_on=installation.settings.installed_on,
+        progress=installation.progress,
+    )
+    last_poll, progress = read_site(site, provider_of, now)
+    installations.record_poll(house_id, last_poll, progress)
+    return last_poll
+
+
+def read_site(site: MonitoredSite, provider_of: ProviderOf, now: datetime) -> tuple[PvLastPoll, ReadProgress]:
+    """Read the months the plan gives (a whole month a request) into the site owner's generation store; the poll's
+    outcome and the progress to keep. A key the provider refuses, or its daily limit reached, ends the run (asking
+    again would only fail again); a provider that cannot be reached leaves that month for the next run."""
+    monitoring = site.monitoring
     plan = plan_months(
         today=now.astimezone(DEFAULT_SITE_ZONE).date(),
-        installed_on=installation.settings.installed_on,
-        backfill=not installation.progress.backfilled,
-        left_over=installation.progress.left_over,
+        installed_on=site.installed_on,
+        backfill=not site.progress.backfilled,
+        left_over=site.progress.left_over,
     )
-    provider, api_key = provider_of(monitoring.provider), read_secret(installation.secret_name)
+    provider, api_key = provider_of(monitoring.provider), read_secret(site.secret_name)
     left_over, stored, problems = set(plan.deferred), 0, list[str]()
     for position, month in enumerate(plan.months):
         try:
@@ -63,9 +79,8 @@ def read_production(house_id: str, provider_of: ProviderOf, now: datetime) -> Pv
             left_over.add(month)
             continue
         read = production_hours(values)
-        stored += save_generation(house_id, month, read.hours, now)
+        stored += save_generation(site.owner, month, read.hours, now)
         if read.bad_rows:
             problems.append(f"{month}: {len(read.bad_rows)} values not understood ({read.bad_rows[0].reason})")
     last_poll = PvLastPoll(at=now, hours_stored=stored, error="; ".join(problems) or None)
-    installations.record_poll(house_id, last_poll, ReadProgress(backfilled=True, left_over=frozenset(left_over)))
-    return last_poll
+    return last_poll, ReadProgress(backfilled=True, left_over=frozenset(left_over))

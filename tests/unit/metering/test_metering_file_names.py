@@ -16,6 +16,8 @@ from shared.metering.readings import Source
         ("P5D_0022_0123_20240229.1.zip", MeteringFileName(Source.P5D, "0022", "0123", date(2024, 2, 29), 1)),
         ("P5D_0022_0123_20240229.1.ZIP", MeteringFileName(Source.P5D, "0022", "0123", date(2024, 2, 29), 1)),
         ("P5D_0022_0123_20240229.zip", MeteringFileName(Source.P5D, "0022", "0123", date(2024, 2, 29), None)),
+        ("A5D_0189_0373_20210219.0.bz2", MeteringFileName(Source.A5D, "0189", "0373", date(2021, 2, 19), 0)),
+        ("B5D_0021_0762_20250102.2", MeteringFileName(Source.B5D, "0021", "0762", date(2025, 1, 2), 2)),
         (
             "incoming/0021/F5D_0021_0762_20240403.3.bz2",
             MeteringFileName(Source.F5D, "0021", "0762", date(2024, 4, 3), 3),
@@ -32,7 +34,7 @@ def test_kind_codes_generation_date_and_version_come_from_the_name(name: str, ex
         "F5D_0021_0762_20240403",  # no version
         "F5D_0021_0762_20240403.0.rar",
         "F5D_0021_0762_20240403.0.bz2.tmp",
-        "A5D_0021_0762_20240403.0",  # self-consumption curve: not read here
+        "C5D_0021_0762_20240403.0",
         "F1_0021_20240403.0",
         "F5D_021_0762_20240403.0",
         "F5D_0021_0762_2024043.0",

@@ -284,3 +284,16 @@ def test_the_caches_give_the_same_readings_when_they_overflow(monkeypatch: pytes
     assert parse_rows(rows) == (expected, [])
     assert len({r.supply_point for r in expected}) == 5
     assert len({r.consumption_wh for r in expected}) == 120
+
+
+def test_a5d_and_b5d_rows_are_read_with_the_f5d_layout_their_empty_method_a_real_value() -> None:
+    label, season, start = APRIL_FIRST[0]
+    a5d = f"{CUPS_22};{label};{season};0;;;;;;;;M21040709;"  # as the real A5D line of the domain brief
+    b5d = f"{CUPS_22};{label};{season};0;734;;;;;;;;"  # the member's share of the net generation in ae
+    a5d_read, a5d_rejected = parse_rows([a5d], "A5D_0189_0373_20210219.0")
+    b5d_read, b5d_rejected = parse_rows([b5d], "B5D_0021_0762_20240403.0")
+    assert (a5d_rejected, b5d_rejected) == ([], [])
+    assert a5d_read == [Reading(CUPS_22, CUPS_22[:20], start, 0, 0, Quality.REAL, Source.A5D)]
+    assert b5d_read == [Reading(CUPS_22, CUPS_22[:20], start, 0, 734, Quality.REAL, Source.B5D)]
+    _, rejected = parse_rows([f"{CUPS_22};{label};{season};0;734;"], "B5D_0021_0762_20240403.0")
+    assert "12 fields" in rejected[0].reason

@@ -37,7 +37,11 @@ def fields_in_error(body: dict[str, Any]) -> list[str]:
 
 def test_defaults_and_normal_forms() -> None:
     settings = ConnectionPut.model_validate(BODY)
-    assert (settings.port, settings.patterns, settings.enabled) == (22, ["F5D_*", "RF5D_*", "P5D_*"], True)
+    assert (settings.port, settings.patterns, settings.enabled) == (
+        22,
+        ["F5D_*", "RF5D_*", "P5D_*", "A5D_*", "B5D_*"],
+        True,
+    )
     assert settings.host == "sftp.distributor.es"
     assert settings.host_key == HOST_KEY
     assert settings.remote_dirs == ["/outbox", "/data/curves"]
