@@ -5,15 +5,16 @@ exact: Canary offsets, 23 and 25 hours, and the Canary tariff tables, the tariff
 
 import bz2
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from stdnum.es import cups as stdnum_cups
 
-from local.sftp_server import sshd_available
+from local.sftp_server import SftpServer, sshd_available
 from shared.supply_points.zones import CANARY
 from tests.e2e.conftest import ApiClient, LocalStackHandle
 from tests.e2e.test_distributor_data import wait_for
@@ -36,6 +37,26 @@ def day_rows(cups: str, day: date) -> list[str]:
         f"{cups};{label};{season};{100 + hour};0;;;;;1;1;FE25A0000013;"
         for hour, (label, season, _) in enumerate(day_hours(day, CANARY))
     ]
+
+
+@contextmanager
+def canary_distributor(operator: ApiClient, files: dict[str, bytes]) -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """The Canary distributor (code 0031): an SFTP server of its own holding `files`, registered as a connection of
+    its own (a file names its distributor, and a connection copies only its distributor's files); what the
+    connection lists under /files. The connection is disabled and the server stopped afterwards."""
+    connection_id = f"canary-{uuid.uuid4().hex[:8]}"
+    server = SftpServer().start()
+    try:
+        for file_name, content in files.items():
+            server.put(f"outbox/{file_name}", content)
+        body = server.connection_body("0031", [server.remote_path("outbox")])
+        assert operator.put(f"/distributor-connections/{connection_id}", json=body).status_code == 201
+        try:
+            yield lambda: operator.get(f"/distributor-connections/{connection_id}/files").json()["items"]
+        finally:
+            operator.put(f"/distributor-connections/{connection_id}", json=body | {"enabled": False})
+    finally:
+        server.stop()
 
 
 def consumption(client: ApiClient, house_id: str, first: date, end: date) -> dict[str, Any]:
@@ -68,25 +89,29 @@ def test_a_canary_house_sees_its_f5d_in_canary_time_and_tariffs(local_stack: Loc
     rows = [row for day in (WINTER, SPRING, AUTUMN, THURSDAY, FRIDAY) for row in day_rows(cups, day)]
     assert rows[0].split(";")[1:3] == ["2025/01/15 01:00", "0"]
     rows[0] = rows[0].replace(";2025/01/15 01:00;0;", ";2025/01/15 01:00;1;")  # summer time in January: a slip
-    name = f"F5D_0031_0762_{datetime.now(UTC):%Y%m%d}.13.bz2"  # the local inbox is shared: a name of its own
-    inbox = Path(local_stack.state["sample_distributor"]["inbox"])
-    (inbox / name).write_bytes(bz2.compress(("\n".join(rows) + "\n").encode("iso-8859-15")))
-    fired = requests.post(f"{local_stack.state['control_url']}/schedules/ftp_poller", timeout=120)
-    assert fired.status_code == 200, fired.text
+    name = f"F5D_0031_0762_{datetime.now(UTC):%Y%m%d}.13.bz2"
+    with canary_distributor(operator, {name: bz2.compress(("\n".join(rows) + "\n").encode("iso-8859-15"))}) as files:
+        fired = requests.post(f"{local_stack.state['control_url']}/schedules/ftp_poller", timeout=120)
+        assert fired.status_code == 200, fired.text
 
-    def settled() -> dict[str, Any] | None:
-        files = operator.get("/distributor-connections/local-sftp/files", params={"limit": "100"}).json()["items"]
-        return next((file for file in files if file["name"] == name and file["status"] != "copied"), None)
+        def settled() -> dict[str, Any] | None:
+            return next((file for file in files() if file["name"] == name and file["status"] != "copied"), None)
 
-    file = wait_for(settled, timeout=120)
-    assert file is not None
-    assert (file["status"], file["rows_stored"], file["rows_rejected"], file["rows_wrong_season"], file["error"]) == (
-        "parsed",
-        24 + 23 + 25 + 24 + 24,
-        0,
-        1,
-        None,
-    )
+        file = wait_for(settled, timeout=120)
+        assert file is not None
+        assert (
+            file["status"],
+            file["rows_stored"],
+            file["rows_rejected"],
+            file["rows_wrong_season"],
+            file["error"],
+        ) == (
+            "parsed",
+            24 + 23 + 25 + 24 + 24,
+            0,
+            1,
+            None,
+        )
 
     winter = consumption(operator, house["id"], WINTER, WINTER + timedelta(days=1))
     assert (winter["timezone"], winter["cups"], len(winter["points"])) == ("Atlantic/Canary", cups, 24)
