@@ -64,8 +64,7 @@ def get_import(import_id: str) -> ImportReport:
 
 
 def _caller() -> ImportsCaller:
-    authorizer = current_event(router).request_context.authorizer
-    return imports_caller(authorizer.jwt_claim, authorizer.jwt_scopes)
+    return imports_caller(current_event(router).request_context.authorizer.jwt_claim)
 
 
 app = build_resolver(router)

@@ -2,7 +2,7 @@
 token carrying the imports/write scope). A machine client sees only the imports it created; anyone else is
 refused (403)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +26,14 @@ class ImportsCaller:
         return self.is_operator or created_by == self.principal
 
 
-def imports_caller(claims: Mapping[str, Any], scopes: Sequence[str] | None) -> ImportsCaller:
-    """From the claims and scopes API Gateway's JWT authorizer passes (scopes: those of an access token)."""
+def imports_caller(claims: Mapping[str, Any]) -> ImportsCaller:
+    """From the claims API Gateway's JWT authorizer verified. The scopes are read from the token's signed
+    `scope` claim: the authorizer's own `scopes` list is empty on a route that declares no AuthorizationScopes,
+    and /imports declares none, as operators call it with ID tokens, which carry no scope."""
     caller = caller_from_claims(claims)
     client_id = claims.get("client_id")
-    machine = bool(client_id) and claims.get("token_use") == "access" and IMPORTS_WRITE_SCOPE in (scopes or ())
+    scopes = str(claims.get("scope") or "").split()
+    machine = bool(client_id) and claims.get("token_use") == "access" and IMPORTS_WRITE_SCOPE in scopes
     return ImportsCaller(
         principal=f"client:{client_id}" if machine else f"user:{caller.sub}",
         is_operator=caller.is_operator,
