@@ -5,6 +5,7 @@ not reported as failures, as the event source mapping does), and the link event 
 The session's deployment is shared: every test uses CUPS of its own and drains the queues it reads."""
 
 import json
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -340,6 +341,26 @@ def test_an_unmatched_message_is_stored_once_a_house_links_its_cups(
     assert stored["external_id"] == waiting["external_id"]
     importer.release()  # the link announced again (a retried PUT): nothing more
     assert len(documents(api, operator, house.body, "electricity-invoices")) == 1
+
+
+def test_a_held_message_expires_through_the_tables_time_to_live(
+    importer: Importer, deployment: Deployment, operator: Caller
+) -> None:
+    table = str(deployment.ref("UnmatchedImportsTable"))
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    ttl = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "ENABLED"
+    cups = electricity_cups()
+    importer.submit(operator, [message("electricity_invoice", cups, ELECTRICITY)])
+    importer.consume()
+
+    [held] = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="supply_point = :p AND begins_with(entry, :m)",
+        ExpressionAttributeValues={":p": {"S": f"electricity#{cups[:20]}"}, ":m": {"S": "message#"}},
+    )["Items"]
+    days_left = (int(held[ttl["AttributeName"]]["N"]) - time.time()) / 86400
+    assert 364 < days_left <= 365
 
 
 def test_a_later_message_takes_up_held_ones_when_the_link_event_was_lost(

@@ -3,9 +3,9 @@ until a house links it, and a marker per supply point that has some waiting (rea
 batch, so that a later message for the supply point takes them up even if the link's event was lost)."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
 from shared.core.dal.tables import TableRecord
@@ -16,6 +16,7 @@ from shared.supply_points.dal.holders import SupplyPoint
 
 _MESSAGE_ENTRY = "message#"
 _WAITING_ENTRY = "waiting"
+HELD_FOR = timedelta(days=365)  # then DynamoDB's TTL drops the message (it stays counted unmatched)
 
 
 class HeldMessageRecord(TableRecord):
@@ -29,6 +30,7 @@ class HeldMessageRecord(TableRecord):
     sqs_message_id = UnicodeAttribute(null=True)
     body = UnicodeAttribute()  # the message as received
     held_at = UnicodeAttribute()
+    expires_at = TTLAttribute()  # the table's TimeToLiveSpecification
 
 
 class WaitingMarkerRecord(TableRecord):
@@ -44,6 +46,7 @@ def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) 
     written) when the message already has another outcome (it was stored, then delivered again)."""
     partition = _partition(supply_point)
     ref = message.ref
+    now = datetime.now(UTC)
     held = HeldMessageRecord(
         partition,
         _MESSAGE_ENTRY + ref.key,
@@ -51,7 +54,8 @@ def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) 
         position=ref.position,
         sqs_message_id=ref.sqs_message_id,
         body=message.body,
-        held_at=datetime.now(UTC).isoformat(),
+        held_at=now.isoformat(),
+        expires_at=now + HELD_FOR,
     )
     unsettled = OutcomeRecord.outcome.does_not_exist() | (OutcomeRecord.outcome == OutcomeKind.UNMATCHED.value)
 
