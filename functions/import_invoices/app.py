@@ -9,9 +9,10 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.core.clients.message_queue import MessageQueue
 from shared.core.observability import logger
 from shared.imports.deliveries import received_from_sqs
-from shared.imports.services.importing import ImportBatch, ImportingSettings, take_up_where_possible
+from shared.imports.services.importing import ImportBatch, ImportingSettings, request_release_where_possible
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -21,6 +22,7 @@ class Settings(ImportingSettings):
 
 
 settings = Settings.load()
+release_queue = MessageQueue(settings.release_queue_url)
 
 
 @logger.inject_lambda_context
@@ -37,4 +39,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
             context=context,
         )
     finally:
-        take_up_where_possible(batch.finish())
+        request_release_where_possible(release_queue, batch.finish())

@@ -80,6 +80,8 @@ def parse_message(body: str) -> ImportMessage | Rejection:
         raw = json.loads(body)
     except ValueError as error:
         return Rejection("the message is not valid JSON", (FieldProblem("body", f"invalid JSON: {error}"),))
+    except RecursionError:
+        return Rejection("the message is nested too deeply", (FieldProblem("body", "nested too deeply"),))
     try:
         envelope = ImportEnvelope.model_validate(raw)
     except ValidationError as invalid:

@@ -1,10 +1,10 @@
 """Billing-system imports (docs/api.md, "Billing-system import"): where a message is counted, what became of it,
 and what the imports API answers.
 
-The SupplyPointLinked events the release function receives: EventBridge events delivered through SQS.
-
-Only `detail` is read: the rule already matched source and detail-type (and moto's events lack `account`,
-which Powertools' EventBridgeModel requires)."""
+The release function receives SupplyPointLinked events (EventBridge events delivered through SQS) and the
+releases the import functions ask for, shaped as those events' `detail`. Only `detail`, and of it only the
+supply point, is read: the rule already matched source and detail-type (and moto's events lack `account`, which
+Powertools' EventBridgeModel requires)."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, Json, RootModel
 
 from shared.core.errors import FieldProblem
 from shared.core.models import FieldError, Timestamp
-from shared.supply_points.models import SupplyPointLinked
+from shared.supply_points.cups import Energy
 
 MAX_MESSAGES_PER_IMPORT = 10_000
 
@@ -106,9 +106,16 @@ class ImportReport(BaseModel):
     created_at: Timestamp | None = None
 
 
-class SupplyPointLinkedEvent(BaseModel):
-    detail: SupplyPointLinked
+class HeldMessagesRelease(BaseModel):
+    """The supply point whose held messages are to be taken up (a SupplyPointLinked detail's fields)."""
+
+    energy: Energy
+    supply_point: str
 
 
-class SupplyPointLinkedRecord(SqsRecordModel):
-    body: Json[SupplyPointLinkedEvent]
+class ReleaseRequest(BaseModel):
+    detail: HeldMessagesRelease
+
+
+class ReleaseRecord(SqsRecordModel):
+    body: Json[ReleaseRequest]

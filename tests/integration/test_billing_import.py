@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from local.deployment import Deployment
 from local.events import sqs_event, sqs_record
 from local.functions import FunctionRuntime
+from shared.imports.services import importing
 from tests.integration import test_contracts
 from tests.integration.conftest import REGION, Caller, FunctionsApi, Reply
 from tests.integration.test_contract_corrections import replaced_versions
@@ -289,6 +290,24 @@ def test_a_batch_of_good_and_bad_messages_fails_only_the_transient_one(
     assert len(documents(api, operator, house, "electricity-invoices")) == 1
 
 
+def test_a_message_nested_too_deeply_to_parse_is_rejected_alone(
+    importer: Importer, api: FunctionsApi, operator: Caller, house: dict[str, Any]
+) -> None:
+    nested = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError, not ValueError
+    deep_data = json.dumps(invoice(house)).replace('"data": {', '"data": {"x": ' + "[" * 500 + "]" * 500 + ", ")
+    import_id = importer.submit(operator, [invoice(house)])
+    ids = [importer.send_straight(body) for body in (nested, deep_data)]
+
+    assert importer.consume() == set()
+
+    assert importer.report(operator, import_id)["stored"] == 1
+    report = importer.report(operator, _queue_day(importer, ids[0]))
+    reasons = {error["sqs_message_id"]: error for error in report["errors"]}
+    assert [e["field"] for e in reasons[ids[0]]["errors"]] == ["body"]
+    assert reasons[ids[1]]["errors"]
+    assert len(documents(api, operator, house, "electricity-invoices")) == 1
+
+
 def test_a_message_failing_on_every_delivery_is_counted_with_its_error_and_dead_lettered(
     importer: Importer, operator: Caller, house: dict[str, Any], deployment: Deployment
 ) -> None:
@@ -380,10 +399,35 @@ def test_a_later_message_takes_up_held_ones_when_the_link_event_was_lost(
         operator, [message("electricity_invoice", cups, ELECTRICITY | {"invoice_number": "F-LATER"})]
     )
     importer.consume()
+    assert importer.report(operator, held)["unmatched"] == 1  # released on the release queue, not in the batch
+    importer.release()
 
     assert importer.report(operator, held)["stored"] == 1
     assert importer.report(operator, later)["stored"] == 1
     assert len(documents(api, operator, house.body, "electricity-invoices")) == 2
+
+
+def test_held_messages_are_released_a_bounded_page_per_invocation(
+    importer: Importer, api: FunctionsApi, operator: Caller, create_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "RELEASE_PAGE", 2)
+    cups = electricity_cups()
+    numbers = ["F-PAGE-1", "F-PAGE-2", "F-PAGE-3"]
+    import_id = importer.submit(
+        operator, [message("electricity_invoice", cups, ELECTRICITY | {"invoice_number": n}) for n in numbers]
+    )
+    importer.consume()
+    user = create_user()
+    house = api.request(
+        "POST", f"/users/{user.id}/houses", operator, json_body={"address": "Sol 8", "postal_code": "41002"}
+    )
+    assert put_cups(api, operator, house["id"], {"cups": cups}).status == 200
+
+    importer.release()  # the link's event: one page, and the next one asked for
+    assert (importer.report(operator, import_id)["stored"], importer.report(operator, import_id)["unmatched"]) == (2, 1)
+    importer.release()  # the page asked for
+    assert importer.report(operator, import_id)["stored"] == 3
+    assert len(documents(api, operator, house.body, "electricity-invoices")) == 3
 
 
 # ---------------------------------------------------------------- the portal's rules hold for imports

@@ -1,6 +1,8 @@
 """Each resolver answers with the event it resolves, even while another resolver of the process resolves
 another event (the local stack runs concurrent invocations in one process)."""
 
+import json
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from local.events import LambdaContext, http_api_event
@@ -33,3 +35,19 @@ def test_a_resolver_keeps_its_caller_while_another_resolves_another_request() ->
 
     assert answer["statusCode"] == 200
     assert callers == {"second": "user-b", "first": "user-a"}
+
+
+def test_a_body_nested_too_deeply_to_parse_is_a_400_naming_the_body() -> None:
+    router = Router()
+
+    @router.post("/things")
+    def create(thing: dict[str, object]) -> dict[str, object]:
+        return thing
+
+    nested = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError, not ValueError
+    event = http_api_event("POST", "/things", jwt_claims={"sub": "s"}, body=nested)
+    answer = build_resolver(router).resolve(event, LambdaContext("f", timeout_seconds=3))
+
+    assert answer["statusCode"] == 400
+    assert answer["headers"]["Content-Type"] == "application/problem+json"
+    assert json.loads(answer["body"])["errors"][0]["field"] == "body"

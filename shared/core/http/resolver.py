@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.auth import Caller, caller_from_claims
-from shared.core.errors import DomainError
+from shared.core.errors import DomainError, FieldProblem
 from shared.core.http.problems import domain_problem, problem_response, validation_problem
 from shared.core.observability import logger
 
@@ -36,6 +36,13 @@ def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid_request(error: RequestValidationError) -> Response[str]:
         return validation_problem(error.errors())
+
+    @app.exception_handler(RecursionError)  # type: ignore[untyped-decorator]
+    def _nested_too_deeply(_: RecursionError) -> Response[str]:
+        # json.loads raises RecursionError, not ValueError, on a body nested deeper than Python recurses.
+        return problem_response(
+            400, "the request body is nested too deeply", [FieldProblem("body", "nested too deeply")]
+        )
 
     @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
     def _domain_error(error: DomainError) -> Response[str]:

@@ -71,11 +71,15 @@ def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) 
     return True
 
 
-def held_messages(supply_point: SupplyPoint) -> list[ReceivedMessage]:
+def held_messages(supply_point: SupplyPoint, *, limit: int) -> tuple[list[ReceivedMessage], bool]:
+    """Up to `limit` of the messages held for the supply point, oldest import first; True when there are more."""
     records = HeldMessageRecord.query(
-        _partition(supply_point), HeldMessageRecord.entry.startswith(_MESSAGE_ENTRY), consistent_read=True
+        _partition(supply_point),
+        HeldMessageRecord.entry.startswith(_MESSAGE_ENTRY),
+        consistent_read=True,
+        limit=limit,
     )
-    return [
+    held = [
         ReceivedMessage(
             record.body,
             MessageRef(
@@ -86,6 +90,7 @@ def held_messages(supply_point: SupplyPoint) -> list[ReceivedMessage]:
         )
         for record in records
     ]
+    return held, records.last_evaluated_key is not None
 
 
 def forget(supply_point: SupplyPoint, held: Iterable[MessageRef]) -> None:

@@ -5,21 +5,32 @@ contract-tariff lookup and the store's transaction.
 
 Held (unmatched) messages are taken up again when their supply point gets a house: on the SupplyPointLinked
 event, when a later batch finds a house for a supply point that has messages waiting (in case that event was
-lost), and when the house appeared while a message was being held (the link raced the hold)."""
+lost), and when the house appeared while a message was being held (the link raced the hold). The last two ask for
+the release on the release queue rather than doing it inside their batch; a release takes up one page of held
+messages and asks for the next page the same way, so that no invocation has an unbounded amount of work."""
 
 from collections.abc import Iterable, Sequence
 
 from shared.billing.dal.keys import KeyItems
 from shared.billing.models.invoices import InvoiceBody
+from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
 from shared.core.observability import logger
 from shared.core.settings import FunctionSettings
 from shared.imports.dal import imports, unmatched_imports
 from shared.imports.messages import ImportMessage, Rejection, parse_message
-from shared.imports.models import MessageRef, Outcome, OutcomeKind, ReceivedMessage
+from shared.imports.models import (
+    HeldMessagesRelease,
+    MessageRef,
+    Outcome,
+    OutcomeKind,
+    ReceivedMessage,
+    ReleaseRequest,
+)
 from shared.imports.services.message_storing import AwaitingCorrectedInvoiceError, store_message
 from shared.supply_points.dal.holders import SupplyPoint, holders
 
 _REASON_LIMIT = 500
+RELEASE_PAGE = 100  # held messages taken up per release: one batch's worth
 
 
 class ImportingSettings(FunctionSettings):
@@ -33,6 +44,7 @@ class ImportingSettings(FunctionSettings):
     unique_keys_table: str
     unmatched_imports_table: str
     users_table: str
+    release_queue_url: str  # where releases of held messages are asked for (SupplyPointLinkedQueue)
 
 
 class ImportBatch:
@@ -48,7 +60,12 @@ class ImportBatch:
         messages are those held for this supply point, taken up again."""
         self._max_receives = max_receives
         self._held_for = held_for
-        self._parsed = {message.ref: parse_message(message.body) for message in messages}
+        self._parsed: dict[MessageRef, ImportMessage | Rejection] = {}
+        for message in messages:
+            try:
+                self._parsed[message.ref] = parse_message(message.body)
+            except Exception:  # judged again, on its own, by import_message: the others go ahead
+                logger.exception("import message not parsed", extra={"import_message": message.ref.key})
         supply_points = {_supply_point(m) for m in self._parsed.values() if isinstance(m, ImportMessage)}
         self._holders = holders(supply_points)
         self._keys = self._read_key_items()
@@ -142,10 +159,11 @@ class ImportBatch:
         )
 
 
-def take_up_held(supply_point: SupplyPoint) -> None:
-    """Import again the messages held for the supply point (those still without a house stay held). Raises
-    after trying them all if any failed, so that the trigger is retried."""
-    held = unmatched_imports.held_messages(supply_point)
+def take_up_held(supply_point: SupplyPoint, release_queue: MessageQueue) -> None:
+    """Import again a page of the messages held for the supply point (those still without a house stay held),
+    and ask for the next page when there is one. Raises after trying the page if any failed, so that the
+    release is retried."""
+    held, more = unmatched_imports.held_messages(supply_point, limit=RELEASE_PAGE)
     if not held:
         unmatched_imports.stop_waiting(supply_point)
         return
@@ -159,7 +177,11 @@ def take_up_held(supply_point: SupplyPoint) -> None:
     batch.finish()
     if failures:
         raise HeldMessagesFailedError(f"{failures} of {len(held)} held messages of {supply_point} failed")
-    if batch.has_house(supply_point):  # every held message has an outcome now
+    if not batch.has_house(supply_point):
+        return
+    if more:  # this page has its outcomes: the next one in an invocation of its own
+        request_release(release_queue, [supply_point])
+    else:
         unmatched_imports.stop_waiting(supply_point)
 
 
@@ -167,13 +189,22 @@ class HeldMessagesFailedError(RuntimeError):
     pass
 
 
-def take_up_where_possible(supply_points: Iterable[SupplyPoint]) -> None:
-    """take_up_held for each, as a side task: a failure is logged and left to the next trigger."""
-    for supply_point in supply_points:
-        try:
-            take_up_held(supply_point)
-        except Exception:
-            logger.exception("held messages not taken up yet", extra={"supply_point": supply_point[1]})
+def request_release(release_queue: MessageQueue, supply_points: Iterable[SupplyPoint]) -> None:
+    """Ask the release function to take up the messages held for each supply point."""
+    requests = [
+        ReleaseRequest(detail=HeldMessagesRelease(energy=energy, supply_point=key)) for energy, key in supply_points
+    ]
+    release_queue.send([OutgoingMessage(request.model_dump_json()) for request in requests])
+
+
+def request_release_where_possible(release_queue: MessageQueue, supply_points: Sequence[SupplyPoint]) -> None:
+    """request_release as a side task: a failure is logged and left to the next trigger (a later batch)."""
+    if not supply_points:
+        return
+    try:
+        request_release(release_queue, supply_points)
+    except Exception:
+        logger.exception("release of held messages not requested", extra={"supply_points": len(supply_points)})
 
 
 def _supply_point(message: ImportMessage) -> SupplyPoint:
