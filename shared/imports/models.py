@@ -8,7 +8,7 @@ Powertools' EventBridgeModel requires)."""
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from pydantic import BaseModel, Field, Json, RootModel
@@ -86,6 +86,10 @@ class ImportStatus(StrEnum):
 
 
 class RejectedMessage(BaseModel):
+    """A rejected message, or an unmatched one kept for operators for a reason (e.g. it is not the current
+    holder's)."""
+
+    outcome: Literal[OutcomeKind.REJECTED, OutcomeKind.UNMATCHED]
     position: int | None = Field(description="Index of the message in the posted array")
     sqs_message_id: str | None = Field(description="For a message sent straight to the queue")
     source: str | None
@@ -102,7 +106,7 @@ class ImportReport(BaseModel):
     duplicates: int
     unmatched: int = Field(description="Kept until a house links the message's CUPS, then stored")
     rejected: int
-    errors: list[RejectedMessage]
+    errors: list[RejectedMessage] = Field(description="Each rejected message, and each unmatched one with a reason")
     created_at: Timestamp | None = None
 
 

@@ -430,6 +430,37 @@ def test_held_messages_are_released_a_bounded_page_per_invocation(
     assert len(documents(api, operator, house.body, "electricity-invoices")) == 3
 
 
+def test_documents_starting_before_the_holder_took_the_cups_over_stay_unmatched_for_operators(
+    importer: Importer, api: FunctionsApi, operator: Caller, create_user: Any
+) -> None:
+    cups = electricity_cups()
+    before = message("electricity_invoice", cups, ELECTRICITY | {"invoice_number": "F-PREV"})  # from 2024-04-01
+    held_before = importer.submit(operator, [before])
+    importer.consume()
+    user = create_user()
+    house = api.request(
+        "POST", f"/users/{user.id}/houses", operator, json_body={"address": "Luna 2", "postal_code": "41003"}
+    )
+    assert put_cups(api, operator, house["id"], {"cups": cups, "since": "2024-05-01"}).status == 200
+    importer.release()
+    own = ELECTRICITY | {"invoice_number": "F-OWN", "period_start": "2024-05-01", "period_end": "2024-05-31"}
+    contract = message("electricity_contract", cups, test_contracts.ELECTRICITY)  # from 2024-01-01
+    later = importer.submit(operator, [message("electricity_invoice", cups, own), contract])
+    importer.consume()
+
+    for import_id, unmatched in ((held_before, 1), (later, 1)):
+        report = importer.report(operator, import_id)
+        assert (report["status"], report["unmatched"], report["rejected"]) == ("completed", unmatched, 0)
+        [held] = report["errors"]
+        assert held["outcome"] == "unmatched"
+        assert "before" in held["reason"] and "holder" in held["reason"]
+    [stored] = documents(api, operator, house.body, "electricity-invoices")
+    assert stored["invoice_number"] == "F-OWN"
+    assert documents(api, operator, house.body, "electricity-contracts") == []
+    importer.release()  # asked again: they stay where they are
+    assert importer.report(operator, held_before)["unmatched"] == 1
+
+
 # ---------------------------------------------------------------- the portal's rules hold for imports
 
 

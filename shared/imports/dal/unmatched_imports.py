@@ -1,6 +1,9 @@
 """The UnmatchedImports table: messages whose CUPS no house held when they arrived, kept per supply point
 until a house links it, and a marker per supply point that has some waiting (read with the houses of each
-batch, so that a later message for the supply point takes them up even if the link's event was lost)."""
+batch, so that a later message for the supply point takes them up even if the link's event was lost).
+
+Messages that are not the current holder's (they start before the holder took the supply point over) are kept
+apart, for operators, under `<energy>#<supply point>#not-the-holders`: no link ever releases them."""
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -16,6 +19,7 @@ from shared.supply_points.dal.holders import SupplyPoint
 
 _MESSAGE_ENTRY = "message#"
 _WAITING_ENTRY = "waiting"
+_NOT_THE_HOLDERS = "#not-the-holders"
 HELD_FOR = timedelta(days=365)  # then DynamoDB's TTL drops the message (it stays counted unmatched)
 
 
@@ -41,10 +45,11 @@ class WaitingMarkerRecord(TableRecord):
     entry = UnicodeAttribute(range_key=True)  # "waiting"
 
 
-def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) -> bool:
-    """Keep the message for the supply point and count it unmatched, in one transaction; False (nothing
-    written) when the message already has another outcome (it was stored, then delivered again)."""
-    partition = _partition(supply_point)
+def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome, *, for_operators: bool = False) -> bool:
+    """Keep the message for the supply point (until a house links it, or, `for_operators`, apart for good) and
+    count it unmatched, in one transaction; False (nothing written) when the message already has another outcome
+    (it was stored, then delivered again)."""
+    partition = _partition(supply_point) + (_NOT_THE_HOLDERS if for_operators else "")
     ref = message.ref
     now = datetime.now(UTC)
     held = HeldMessageRecord(
@@ -61,7 +66,8 @@ def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) 
 
     def write(transaction: TransactWrite) -> None:
         transaction.save(held)
-        transaction.save(WaitingMarkerRecord(partition, _WAITING_ENTRY))
+        if not for_operators:
+            transaction.save(WaitingMarkerRecord(partition, _WAITING_ENTRY))
         transaction.save(outcome_record(ref, outcome), condition=unsettled)
 
     try:

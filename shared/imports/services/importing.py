@@ -27,10 +27,13 @@ from shared.imports.models import (
     ReleaseRequest,
 )
 from shared.imports.services.message_storing import AwaitingCorrectedInvoiceError, store_message
-from shared.supply_points.dal.holders import SupplyPoint, holders
+from shared.supply_points.dal.holders import SupplyPoint, holders, visible_from
 
 _REASON_LIMIT = 500
 RELEASE_PAGE = 100  # held messages taken up per release: one batch's worth
+NOT_THE_HOLDERS = (
+    "it starts before the current holder of the CUPS took it over: not the holder's, kept unmatched for operators"
+)
 
 
 class ImportingSettings(FunctionSettings):
@@ -68,6 +71,7 @@ class ImportBatch:
                 logger.exception("import message not parsed", extra={"import_message": message.ref.key})
         supply_points = {_supply_point(m) for m in self._parsed.values() if isinstance(m, ImportMessage)}
         self._holders = holders(supply_points)
+        self._visible_from = visible_from(self._holders)
         self._keys = self._read_key_items()
         # The safety net for a lost SupplyPointLinked event: messages waiting for a supply point that has a house.
         self._waiting = set() if held_for else unmatched_imports.waiting(self._holders)
@@ -109,6 +113,9 @@ class ImportBatch:
         if house is None:
             self._hold(received, message)
             return
+        if self._before_holder(message):
+            self._hold_for_operators(received, message)
+            return
         try:
             outcome = store_message(house, message, received.ref, self._keys)
         except AwaitingCorrectedInvoiceError as awaiting:
@@ -130,11 +137,24 @@ class ImportBatch:
         if unmatched_imports.hold(supply_point, received, outcome):
             self._held_now.add(supply_point)
 
+    def _before_holder(self, message: ImportMessage) -> bool:
+        """The rule consumption follows: a house sees nothing from before its link's `visible_from`."""
+        first_day = self._visible_from.get(_supply_point(message))
+        return first_day is not None and message.body.days[0] < first_day
+
+    def _hold_for_operators(self, received: ReceivedMessage, message: ImportMessage) -> None:
+        outcome = Outcome(OutcomeKind.UNMATCHED, message.source, message.external_id, reason=NOT_THE_HOLDERS)
+        unmatched_imports.hold(_supply_point(message), received, outcome, for_operators=True)
+        if self._held_for is not None:
+            self._taken_up.append(received.ref)  # kept apart now
+
     def _read_key_items(self) -> KeyItems:
         """The key items the batch's stores will read first, in one go (numbers read when corrections name them)."""
         timelines, numbers = [], []
         for message in self._parsed.values():
             if not isinstance(message, ImportMessage) or (house := self._holders.get(_supply_point(message))) is None:
+                continue
+            if self._before_holder(message):
                 continue
             body = message.body
             if isinstance(body, InvoiceBody):
