@@ -43,6 +43,7 @@ class ReceivedMessage:
     body: str
     ref: MessageRef
     deliveries: int | None = None  # SQS's receive count; None when a held message is taken up again
+    bound_source: str | None = None  # the source of the billing system's client that posted it: the only one allowed
 
     def is_last_delivery(self, max_receives: int) -> bool:
         return self.deliveries is not None and self.deliveries >= max_receives

@@ -66,7 +66,7 @@ class ImportBatch:
         self._parsed: dict[MessageRef, ImportMessage | Rejection] = {}
         for message in messages:
             try:
-                self._parsed[message.ref] = parse_message(message.body)
+                self._parsed[message.ref] = parse_message(message.body, message.bound_source)
             except Exception:  # judged again, on its own, by import_message: the others go ahead
                 logger.exception("import message not parsed", extra={"import_message": message.ref.key})
         supply_points = {_supply_point(m) for m in self._parsed.values() if isinstance(m, ImportMessage)}
@@ -105,7 +105,7 @@ class ImportBatch:
         return sorted(self._waiting | appeared)
 
     def _import(self, received: ReceivedMessage) -> None:
-        message = self._parsed.get(received.ref) or parse_message(received.body)
+        message = self._parsed.get(received.ref) or parse_message(received.body, received.bound_source)
         if isinstance(message, Rejection):
             self._settle(received, _rejected(message))
             return
