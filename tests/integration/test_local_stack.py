@@ -66,8 +66,8 @@ def test_every_table_exists_as_declared(deployed: Deployment, template, prefix):
 
         ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
         if "TimeToLiveSpecification" in declared:
-            assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiration"}
-            assert declared["TimeToLiveSpecification"]["AttributeName"] == "expiration"
+            attribute = declared["TimeToLiveSpecification"]["AttributeName"]
+            assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": attribute}
         else:
             assert ttl["TimeToLiveStatus"] == "DISABLED"
 
