@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from shared.core.auth import Caller
 from shared.core.dal import unique_keys
-from shared.core.errors import ConflictError, FieldProblem, NotFoundError, UniqueValueTakenError
+from shared.core.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError, UniqueValueTakenError
 from shared.core.models import Page
 from shared.core.paging import PageRequest
-from shared.users.clients.sign_in_accounts import AccountExistsError, SignInAccounts
+from shared.users.clients.sign_in_accounts import AccountExistsError, EmailRefusedError, SignInAccounts
 from shared.users.dal import search_index, users
 from shared.users.dal.users import email_key, register_user
 from shared.users.models import User, UserCreate
@@ -81,6 +81,8 @@ def create_user(caller: Caller, body: UserCreate, accounts: SignInAccounts) -> U
         sub, created = accounts.create(user.email, user.name), True
     except AccountExistsError:
         sub, created = _unclaimed_account(user, accounts), False
+    except EmailRefusedError:
+        raise InvalidInputError.on("email", "the sign-in service does not accept this email address") from None
     try:
         register_user(user, sub, search_terms(user.name, user.email, user.nif))
     except BaseException as error:

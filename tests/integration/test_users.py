@@ -94,6 +94,13 @@ def test_an_operators_sign_in_account_is_never_taken_for_a_user(
     cognito.admin_get_user(UserPoolId=user_pool_id, Username=email)  # still there
 
 
+def test_an_email_the_sign_in_service_refuses_is_a_422_on_email(api: FunctionsApi, operator: Caller) -> None:
+    reply = api.request("POST", "/users", operator, json_body={"name": "Eq", "email": "=@example.com"})
+
+    assert reply.status == 422
+    assert [error["field"] for error in reply["errors"]] == ["email"]
+
+
 @pytest.mark.parametrize(
     ("body", "fields"),
     [

@@ -13,6 +13,10 @@ class AccountExistsError(Exception):
     pass
 
 
+class EmailRefusedError(Exception):
+    """Cognito's own check refuses the address (stricter than the body's: e.g. "=@example.com")."""
+
+
 @dataclass(frozen=True)
 class ExistingAccount:
     sub: str
@@ -45,6 +49,8 @@ class SignInAccounts:
             )
         except self._client.exceptions.UsernameExistsException:
             raise AccountExistsError(email) from None
+        except self._client.exceptions.InvalidParameterException as refused:
+            raise EmailRefusedError(str(refused)) from None
         attributes = {item["Name"]: item["Value"] for item in response["User"].get("Attributes", [])}
         return attributes["sub"]
 
