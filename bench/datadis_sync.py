@@ -110,7 +110,7 @@ def parse_and_store_ratio(runs: int) -> None:
     _, cups = house(999_999)
     first = date(2025, 10, 1)  # a month with the autumn change: 745 hours
     rows = month_rows(cups, first)
-    readings = hourly_readings(rows).readings
+    readings = hourly_readings(rows, MADRID).readings
     f5d = []
     for reading in readings:
         end = datetime.fromtimestamp(reading.hour_start_utc + 3600, UTC).astimezone(MADRID)
@@ -122,7 +122,7 @@ def parse_and_store_ratio(runs: int) -> None:
     now = datetime.now(UTC)
 
     def from_datadis() -> None:
-        store_month(cups[:20], "2025/10", hourly_readings(rows).readings, now)
+        store_month(cups[:20], "2025/10", hourly_readings(rows, MADRID).readings, now)
 
     def from_f5d() -> None:
         months = SupplyPointMonths(metering.month_of)

@@ -4,7 +4,8 @@ One provisioner per resource Type, registered in PROVISIONERS: supporting a new 
 decorated function that creates it from its (resolved) Properties and says what Ref / Fn::GetAtt return,
 as CloudFormation does (Ref of a queue is its URL, of a bucket or a rule its name ...).
 Resource types without a provisioner are not created (functions run in-process, the gateway serves the
-HttpApi, log groups and layers have no local meaning).
+HttpApi, log groups and layers have no local meaning, and the bucket's TLS-only policy would refuse the local
+endpoint, which is plain HTTP: moto enforces bucket policies).
 
 SAM also generates resources from function events; those with a local meaning are created too, under SAM's
 logical id `<FunctionId><EventName>`: the EventBridge rule of a `Type: Schedule` event (EVENT_PROVISIONERS).
@@ -28,6 +29,7 @@ from botocore.model import Shape, StructureShape
 from local.deployment import Deployment, ProvisionedResource, moto_account_id
 from local.s3_eventbridge import emit_aws_shaped_events
 from local.template import (
+    ALARM_TYPE,
     BUCKET_TYPE,
     QUEUE_POLICY_TYPE,
     QUEUE_TYPE,
@@ -577,6 +579,22 @@ def provision_queue_policy(
     for queue_url in properties.get("Queues") or []:
         sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": policy})
     return ProvisionedResource(ref=context.deployment.default_physical_name(logical_id))
+
+
+# ---------------------------------------------------------------- CloudWatch
+
+
+@provisioner(ALARM_TYPE)
+def provision_alarm(context: ProvisioningContext, logical_id: str, properties: dict[str, Any]) -> ProvisionedResource:
+    """An alarm as declared (moto keeps it; nothing evaluates it locally). Ref is its name."""
+    cloudwatch = context.client("cloudwatch")
+    what = f"{logical_id} ({ALARM_TYPE})"
+    name = properties.get("AlarmName") or context.deployment.default_physical_name(logical_id)
+    cloudwatch.put_metric_alarm(
+        **api_parameters(cloudwatch, "PutMetricAlarm", {**properties, "AlarmName": name}, what=what)
+    )
+    arn = f"arn:aws:cloudwatch:{context.deployment.region}:{context.deployment.account_id}:alarm:{name}"
+    return ProvisionedResource(ref=name, attributes={"Arn": arn})
 
 
 # ---------------------------------------------------------------- Secrets Manager

@@ -30,7 +30,7 @@ from local.solaredge import SolarEdgeStandIn
 from local.template import Template, TemplateError
 from local.token_endpoint import start_token_endpoint
 
-__all__ = ["STATE_FILE_NAME", "LocalStack", "Settings", "StackStartError", "point_this_process_at"]
+__all__ = ["LOCAL_PARAMETERS", "STATE_FILE_NAME", "LocalStack", "Settings", "StackStartError", "point_this_process_at"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ DATADIS_URL_PARAMETER = "DatadisBaseUrl"
 DATADIS_ACCOUNT_SECRET = "DatadisCredentialsSecret"
 SOLAREDGE_URL_PARAMETER = "SolarEdgeBaseUrl"
 BILLING_SYSTEM_CLIENTS_PARAMETER = "BillingSystemClientIds"
+# The stack parameters the local stack deploys with, whatever their defaults: people and scripts sign in with
+# USER_PASSWORD_AUTH here (SRP needs a client library).
+LOCAL_PARAMETERS = {"AllowUserPasswordAuth": "true"}
 
 
 class StackStartError(RuntimeError):
@@ -91,7 +94,8 @@ class LocalStack:
             self.template,
             prefix=STACK_NAME,
             region=settings.region,
-            parameters={DATADIS_URL_PARAMETER: datadis.url, SOLAREDGE_URL_PARAMETER: solaredge["solaredge_url"]},
+            parameters=LOCAL_PARAMETERS
+            | {DATADIS_URL_PARAMETER: datadis.url, SOLAREDGE_URL_PARAMETER: solaredge["solaredge_url"]},
         )
         store_datadis_account(deployment, datadis.username, datadis.password)
         user_pool_id, client_id = self._seed_operator(deployment)

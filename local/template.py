@@ -26,6 +26,7 @@ QUEUE_TYPE = "AWS::SQS::Queue"
 QUEUE_POLICY_TYPE = "AWS::SQS::QueuePolicy"
 RULE_TYPE = "AWS::Events::Rule"
 SECRET_TYPE = "AWS::SecretsManager::Secret"
+ALARM_TYPE = "AWS::CloudWatch::Alarm"
 
 # Which Globals section SAM merges into which resource type.
 _GLOBALS_SECTION_BY_TYPE = {

@@ -4,7 +4,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.core.settings import FunctionSettings
 from shared.metering.clients.raw_files import RawFileStore
 from shared.metering.services.polling import TimeBudget, poll_enabled_connections
@@ -23,6 +23,7 @@ store = RawFileStore(settings.metering_files_bucket)
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     budget = TimeBudget(lambda: context.get_remaining_time_in_millis() / 1000)
     outcomes = poll_enabled_connections(store, budget)

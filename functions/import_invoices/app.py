@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.clients.message_queue import MessageQueue
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.imports.deliveries import received_from_sqs
 from shared.imports.models import ReceivedMessage
 from shared.imports.services.importing import ImportBatch, ImportingSettings, request_release_where_possible
@@ -28,6 +28,7 @@ release_queue = MessageQueue(settings.release_queue_url)
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     batch = ImportBatch(
         [_received(SQSRecord(record)) for record in event["Records"]], max_receives=settings.import_queue_max_receives

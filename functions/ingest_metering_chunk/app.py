@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.clients.domain_events import DomainEvents
 from shared.core.clients.object_store import ObjectStore
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.core.settings import FunctionSettings
 from shared.metering.queue_messages import ChunkRecord
 from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion
@@ -19,6 +19,7 @@ class Settings(FunctionSettings):
     metering_table: str
     metering_files_bucket: str
     event_bus_name: str
+    metering_chunk_queue_max_receives: int  # the queue's maxReceiveCount
 
 
 settings = Settings.load()
@@ -31,9 +32,11 @@ ingestion = ChunkIngestion(
 
 
 def record_handler(record: ChunkRecord) -> None:
-    ingestion.ingest(record.body)
+    deliveries = int(record.attributes.ApproximateReceiveCount)
+    ingestion.ingest(record.body, last_delivery=deliveries >= settings.metering_chunk_queue_max_receives)
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

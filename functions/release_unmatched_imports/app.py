@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.clients.message_queue import MessageQueue
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.imports.models import ReleaseRecord
 from shared.imports.services.importing import ImportingSettings, take_up_held
 
@@ -24,5 +24,6 @@ def record_handler(record: ReleaseRecord) -> None:
 
 
 @logger.inject_lambda_context
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -21,6 +21,8 @@ def _member_json(report: Consumption, name: str) -> str:
         return _points_json(report.points)
     if name == "totals":  # the PV totals only for a house with an installation
         return to_json(report.totals, exclude_none=True).decode()
+    if name == "periods" and report.periods is not None:  # by_tariff only for a mixed range
+        return to_json(report.periods, exclude_none=True, by_alias=True).decode()
     return _json(getattr(report, name))
 
 

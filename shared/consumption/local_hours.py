@@ -6,7 +6,7 @@ draws the current year): the last few ranges are kept, each with what was worked
 only does the work of its stored values."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache, cached_property, lru_cache
 from itertools import chain, repeat
 from typing import NamedTuple
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic_core import to_json
 
+from shared.supply_points.zones import ElectricZone
 from shared.tariffs import Period, Tariff, period_runs, tariff_periods
 
 HOUR = 3600
@@ -42,7 +43,9 @@ class LocalHours:
     end_utc: int
     days: tuple[LocalDay, ...]
     end: datetime  # local midnight after the last day
-    _in_periods: dict[Tariff, dict[Period, list[bool]]] = field(default_factory=dict, init=False, repr=False)
+    _in_periods: dict[tuple[Tariff, ElectricZone], dict[Period, list[bool]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def count(self) -> int:
@@ -61,16 +64,22 @@ class LocalHours:
     def month_spans(self) -> Spans:
         return self._spans([day for index, day in enumerate(self.days) if index == 0 or day.midnight.day == 1])
 
-    def in_periods(self, tariff: Tariff) -> dict[Period, list[bool]]:
-        """Whether each hour of the range falls in each period of the tariff (every period present)."""
-        found = self._in_periods.get(tariff)
+    def in_periods(self, tariff: Tariff, zone: ElectricZone) -> dict[Period, list[bool]]:
+        """Whether each hour of the range falls in each period of the tariff in the electric zone (every period
+        present)."""
+        found = self._in_periods.get((tariff, zone))
         if found is None:
             found = {period: [False] * self.count for period in tariff_periods(tariff)}
             for day in self.days:
-                for first, end, period in period_runs(tariff, day.midnight.date(), day.hours):
+                for first, end, period in period_runs(tariff, day.midnight.date(), day.hours, zone):
                     found[period][day.first + first : day.first + end] = repeat(True, end - first)
-            self._in_periods[tariff] = found
+            self._in_periods[tariff, zone] = found
         return found
+
+    def position(self, day: date) -> int:
+        """Where the hours of a day of the range, or of the day after it, start."""
+        index = day.toordinal() - self.days[0].midnight.toordinal()
+        return self.count if index == len(self.days) else self.days[index].first
 
     def _spans(self, firsts: list[LocalDay] | tuple[LocalDay, ...]) -> Spans:
         starts = [day.first for day in firsts]
@@ -108,6 +117,18 @@ def local_hours(first_day: date, end_day: date, zone: ZoneInfo) -> LocalHours:
             position += count * HOUR
         midnight = following
     return LocalHours(zone, start_utc, position, tuple(days), midnight)
+
+
+def label_shift(parsed_in: ZoneInfo, shown_in: ZoneInfo, at_utc: int) -> int:
+    """Seconds by which hours labelled in `shown_in`'s local time but read as `parsed_in`'s were stored early.
+    Peninsular and Canary time always differ by one hour (both change clocks at 01:00 UTC), so one shift holds
+    for a whole range."""
+    return _utc_offset(parsed_in, at_utc) - _utc_offset(shown_in, at_utc)
+
+
+def _utc_offset(zone: ZoneInfo, at_utc: int) -> int:
+    """Seconds: the local wall time read as UTC, minus the instant."""
+    return int(datetime.fromtimestamp(at_utc, zone).replace(tzinfo=UTC).timestamp()) - at_utc
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> int:

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -49,12 +49,31 @@ class ConsumptionTotals(BaseModel):
     self_consumption_kwh: float | None = Field(default=None, description="Only when the house has a PV installation")
 
 
-class PeriodTotals(BaseModel):
-    """The access tariff and the consumption (kWh) of each of its periods: P1..P3 or P1..P6."""
+class TariffTotals(BaseModel):
+    """An access tariff and the consumption (kWh) of each of its periods: P1..P3 or P1..P6."""
 
     model_config = ConfigDict(extra="allow")
 
     tariff: str
+    assumed: bool = Field(description="No electricity contract covers some of its hours: the tariff is 2.0TD assumed")
+
+
+class TariffSpanTotals(TariffTotals):
+    """One tariff's split, over the local days [from, to) it was in force."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    to: date
+
+
+class PeriodTotals(TariffTotals):
+    """The split by period of the tariff in force each hour; when it changes inside the range, `tariff` is
+    `mixed`, `assumed` says whether any hour was, and `by_tariff` holds one split per tariff in time order."""
+
+    by_tariff: list[TariffSpanTotals] | None = Field(
+        default=None, description="Only when the tariff changes inside the range"
+    )
 
 
 class ConsumptionReport(BaseModel):

@@ -6,18 +6,26 @@ Every chart the app opens draws a year of hours, 8,784 points. So hours and poin
 work done in C (maps, slices, sums, counts, table look-ups), never an object per hour: a point's fields are written in
 `_hourly` (a point per hour) and `_summed` (a day or a month), once each."""
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
-from itertools import chain, combinations, compress, repeat
+from itertools import combinations, compress, repeat
 from operator import eq, is_, sub, truediv
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.consumption.local_hours import HOUR, LocalHours, Spans, local_midnight
-from shared.consumption.models import ConsumptionTotals, Granularity, PeriodTotals, PointQuality, Points
+from shared.consumption.models import (
+    ConsumptionTotals,
+    Granularity,
+    PeriodTotals,
+    PointQuality,
+    Points,
+    TariffSpanTotals,
+)
 from shared.metering.readings import Quality, Source, StoredHours
-from shared.tariffs import Tariff
+from shared.supply_points.zones import ElectricZone
+from shared.tariffs import TariffSpan
 
 # Points hold the plain text of labels: pydantic writes a str in C, an enum through its Python `value`.
 _POINT_QUALITY: dict[Quality | None, str] = {
@@ -26,7 +34,6 @@ _POINT_QUALITY: dict[Quality | None, str] = {
     None: PointQuality.MISSING.value,
 }
 _SOURCE: dict[Source | None, str | None] = {source: source.value for source in Source} | {None: None}
-_ZERO_FOR_NONE = {None: 0}  # .get(value, value): 0 for None, the value otherwise
 
 
 def _sets[T](labels: Iterable[T]) -> list[frozenset[T]]:
@@ -62,37 +69,55 @@ def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> St
     )
 
 
-def self_consumption(hours: StoredHours, generation: list[int | None]) -> list[int | None]:
-    """Each hour's generation minus its surplus, never below zero; None where either is missing."""
-    kept: list[int | None] = list(map(max, map(sub, _zero_for_none(generation), hours.surplus_wh), repeat(0)))
-    for position in chain(_nones(generation), _nones(hours.quality)):
-        kept[position] = None
-    return kept
+@dataclass(frozen=True)
+class Solar:
+    """A PV house's production and self-consumption of each hour of the range, in Wh: 0 where unknown, and the
+    positions of the unknown hours, the shape the kWh columns and the sums are made from in C."""
+
+    generation_wh: list[int]
+    generation_missing: list[int]
+    self_consumption_wh: list[int]
+    self_consumption_missing: Collection[int]
 
 
-def points(
-    local: LocalHours, hours: StoredHours, granularity: Granularity, generation: list[int | None] | None = None
-) -> Points:
-    """`generation`: the house's PV production of each hour (None: the house has no installation)."""
-    solar = None if generation is None else (generation, self_consumption(hours, generation))
+def solar(hours: StoredHours, generation: StoredHours) -> Solar:
+    """Each hour's self-consumption: its generation minus its surplus, never below zero; unknown where either is."""
+    generation_missing = _nones(generation.quality)
+    missing = set(generation_missing).union(_nones(hours.quality))
+    kept = [wh if wh > 0 else 0 for wh in map(sub, generation.consumption_wh, hours.surplus_wh)]  # max() is slower
+    for position in missing:
+        kept[position] = 0
+    return Solar(generation.consumption_wh, generation_missing, kept, missing)
+
+
+def points(local: LocalHours, hours: StoredHours, granularity: Granularity, pv: Solar | None = None) -> Points:
+    """`pv`: the house's production and self-consumption (None: the house has no installation)."""
     if granularity is Granularity.HOUR:
         hourly = _hourly(local, hours)
-        if solar is None:
+        if pv is None:
             return hourly
-        return replace(hourly, generation_kwh=_kwh_or_none(solar[0]), self_consumption_kwh=_kwh_or_none(solar[1]))
+        return replace(
+            hourly,
+            generation_kwh=_kwh_of(pv.generation_wh, pv.generation_missing),
+            self_consumption_kwh=_kwh_of(pv.self_consumption_wh, pv.self_consumption_missing),
+        )
     spans = local.day_spans if granularity is Granularity.DAY else local.month_spans
     summed = _summed(hours, spans)
-    if solar is None:
+    if pv is None:
         return summed
-    return replace(summed, generation_kwh=_sums(solar[0], spans), self_consumption_kwh=_sums(solar[1], spans))
+    return replace(
+        summed,
+        generation_kwh=_sums(pv.generation_wh, pv.generation_missing, spans),
+        self_consumption_kwh=_sums(pv.self_consumption_wh, pv.self_consumption_missing, spans),
+    )
 
 
-def totals(hours: StoredHours, generation: list[int | None] | None = None) -> ConsumptionTotals:
-    solar = {}
-    if generation is not None:
-        solar = {
-            "generation_kwh": _kwh(sum(filter(None, generation))),
-            "self_consumption_kwh": _kwh(sum(filter(None, self_consumption(hours, generation)))),
+def totals(hours: StoredHours, pv: Solar | None = None) -> ConsumptionTotals:
+    solar_totals = {}
+    if pv is not None:  # unknown hours are 0 Wh
+        solar_totals = {
+            "generation_kwh": _kwh(sum(pv.generation_wh)),
+            "self_consumption_kwh": _kwh(sum(pv.self_consumption_wh)),
         }
     return ConsumptionTotals(
         consumption_kwh=_kwh(sum(hours.consumption_wh)),
@@ -100,19 +125,40 @@ def totals(hours: StoredHours, generation: list[int | None] | None = None) -> Co
         hours_real=hours.quality.count(Quality.REAL),
         hours_estimated=hours.quality.count(Quality.ESTIMATED),
         hours_missing=hours.quality.count(None),
-        **solar,
+        **solar_totals,
     )
 
 
-def period_totals(local: LocalHours, hours: StoredHours, tariff: Tariff) -> PeriodTotals:
-    consumption = hours.consumption_wh  # 0 where missing
+def period_totals(local: LocalHours, hours: StoredHours, spans: list[TariffSpan], zone: ElectricZone) -> PeriodTotals:
+    """The consumption of each span's hours by period of its tariff in the zone: flat for one span (`spans` tile
+    the range's days in order, one per run of a tariff), else one split per span under `mixed`."""
+    if len(spans) == 1:
+        [span] = spans
+        return PeriodTotals(tariff=span.tariff.value, assumed=span.assumed, **_period_kwh(local, hours, span, zone))
     return PeriodTotals(
-        tariff=tariff.value,
-        **{
-            period.value: _kwh(sum(compress(consumption, hours_in)))
-            for period, hours_in in local.in_periods(tariff).items()
-        },
+        tariff="mixed",
+        assumed=any(span.assumed for span in spans),
+        by_tariff=[
+            TariffSpanTotals(
+                tariff=span.tariff.value,
+                assumed=span.assumed,
+                from_=span.first_day,
+                to=span.end_day,
+                **_period_kwh(local, hours, span, zone),
+            )
+            for span in spans
+        ],
     )
+
+
+def _period_kwh(local: LocalHours, hours: StoredHours, span: TariffSpan, zone: ElectricZone) -> dict[str, float]:
+    first, end = local.position(span.first_day), local.position(span.end_day)
+    whole = first == 0 and end == local.count  # no copy of a year's columns for the usual single span
+    consumption = hours.consumption_wh if whole else hours.consumption_wh[first:end]  # 0 where missing
+    return {
+        period.value: _kwh(sum(compress(consumption, hours_in if whole else hours_in[first:end])))
+        for period, hours_in in local.in_periods(span.tariff, zone).items()
+    }
 
 
 def _hourly(local: LocalHours, hours: StoredHours) -> Points:
@@ -139,25 +185,17 @@ def _summed(hours: StoredHours, spans: Spans) -> Points:
     )
 
 
-def _kwh_or_none(watt_hours: list[int | None]) -> list[float | None]:
-    return _kwh_of(_zero_for_none(watt_hours), _nones(watt_hours))
-
-
 def _nones(column: list[Any]) -> list[int]:
     """The positions of None in the column."""
     return list(compress(range(len(column)), map(is_, column, repeat(None))))
 
 
-def _zero_for_none(watt_hours: list[int | None]) -> list[int]:
-    return list(map(_ZERO_FOR_NONE.get, watt_hours, watt_hours))  # type: ignore[arg-type]
-
-
-def _sums(watt_hours: list[int | None], spans: Spans) -> list[float | None]:
-    """A day's or month's sum of the hours it has a value for; None when it has none."""
-    return [
-        _kwh(sum(filter(None, hours))) if hours.count(None) < len(hours) else None
-        for hours in map(watt_hours.__getitem__, spans.hours)
-    ]
+def _sums(watt_hours: list[int], missing: Collection[int], spans: Spans) -> list[float | None]:
+    """A day's or month's sum of the hours it has a value for (unknown ones are 0 Wh); None when it has none."""
+    known = [True] * len(watt_hours)
+    for position in missing:
+        known[position] = False
+    return [_kwh(sum(watt_hours[hours])) if any(known[hours]) else None for hours in spans.hours]
 
 
 def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
@@ -167,7 +205,7 @@ def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
     return shown
 
 
-def _kwh_of(watt_hours: Iterable[int], missing: list[int]) -> list[float | None]:
+def _kwh_of(watt_hours: Iterable[int], missing: Iterable[int]) -> list[float | None]:
     kwh: list[float | None] = list(map(truediv, watt_hours, repeat(1000)))
     for position in missing:
         kwh[position] = None

@@ -1,30 +1,39 @@
-"""What GET /houses/{house_id}/consumption answers: the house's supply point, what it may see, the report."""
+"""What GET /houses/{house_id}/consumption answers: the house's supply point, what it may see, the report.
 
+Zones: the house's postal code says where the supply is (`supply_points.zones`): its electric zone picks the
+tariff tables, its time zone the local hours shown (Canary time in the Canary Islands). The pipeline read the
+supply point's files in the time zone of its CUPS (it may have had no house then); where the house says
+otherwise, its hours were stored a whole hour early or late and are read shifted."""
+
+from dataclasses import replace
 from datetime import date, timedelta
 
-from shared.billing.services.tariffs import electricity_tariff_on
+from shared.billing.services.tariffs import electricity_tariffs_between
 from shared.consumption import points
-from shared.consumption.local_hours import LocalHours, local_hours
+from shared.consumption.local_hours import LocalHours, label_shift, local_hours
 from shared.consumption.models import Consumption, Granularity, PeriodTotals
 from shared.core.auth import Caller
+from shared.core.concurrency import started
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
 from shared.houses.service import visible_house
 from shared.metering.dal import metering
-from shared.metering.hour_labels import MADRID
 from shared.metering.readings import StoredHours
 from shared.pv.services.generation import house_generation
 from shared.supply_points.cups import Energy
 from shared.supply_points.dal import cups_links
-from shared.tariffs import Tariff
+from shared.supply_points.zones import ElectricZone, cups_time_zone, electric_zone
+from shared.tariffs import tariff_spans
 
 MAX_DAYS = 366
 
 
-def _periods(house_id: str, local: LocalHours, hours: StoredHours, end_day: date) -> PeriodTotals:
-    # The contract in force on the last day asked for decides the tariff (one read, whatever the range);
-    # a house without an electricity contract is split as 2.0TD, the domestic tariff.
-    tariff = electricity_tariff_on(house_id, end_day - timedelta(days=1)) or Tariff.T20TD
-    return points.period_totals(local, hours, tariff)
+def _periods(
+    house_id: str, local: LocalHours, hours: StoredHours, days: tuple[date, date], zone: ElectricZone
+) -> PeriodTotals:
+    # The tariff of the contract in force each day (one read of the contracts over the range); 2.0TD, the domestic
+    # tariff, assumed on days no contract covers.
+    spans = tariff_spans(*days, electricity_tariffs_between(house_id, *days))
+    return points.period_totals(local, hours, spans, zone)
 
 
 def consumption_report(
@@ -39,22 +48,26 @@ def consumption_report(
     if link is None:
         message = f"the house has no {energy.value} CUPS"
         raise ConflictError(message, problems=[FieldProblem("energy", message)])
+    electric = electric_zone(house.postal_code)
+    zone = electric.time_zone
+    local = local_hours(first_day, end_day, zone)
+    pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
+    # The installation's production is read while the supply point's link and hours are.
+    reading_generation = started(house_generation, house.id, local.start_utc, local.end_utc) if pv else None
     entry = cups_links.get_link(link.supply_point, link.link_id)
     visible_from = entry.visible_from if entry else None
-    # Distributor files label hours in peninsular time; supplies elsewhere are shown in it too for now.
-    zone = MADRID
-    local = local_hours(first_day, end_day, zone)
-    stored = metering.stored_hours(link.supply_point, local.start_utc, local.end_utc)
-    hours = points.visible(stored, visible_from, zone)
-    pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
-    generation = house_generation(house.id, local.start_utc, local.end_utc) if pv else None
+    shift = label_shift(cups_time_zone(link.supply_point), zone, local.start_utc)
+    stored = metering.stored_hours(link.supply_point, local.start_utc - shift, local.end_utc - shift)
+    hours = points.visible(replace(stored, start_utc=local.start_utc) if shift else stored, visible_from, zone)
+    solar = points.solar(hours, reading_generation.result()) if reading_generation else None
+    electricity = energy is Energy.ELECTRICITY
     return Consumption(
         house_id=house.id,
         cups=link.cups,
         energy=energy.value,
         timezone=zone.key,
         granularity=granularity,
-        points=points.points(local, hours, granularity, generation),
-        totals=points.totals(hours, generation),
-        periods=_periods(house.id, local, hours, end_day) if energy is Energy.ELECTRICITY else None,
+        points=points.points(local, hours, granularity, solar),
+        totals=points.totals(hours, solar),
+        periods=_periods(house.id, local, hours, (first_day, end_day), electric) if electricity else None,
     )

@@ -1,6 +1,7 @@
 """Datadis' hourly consumption rows (get-consumption-data, measurementType 0) -> hourly readings.
 
-A row is labelled with its local date (`aaaa/MM/dd`) and the Europe/Madrid wall-clock time at which its hour ENDS,
+A row is labelled with its local date (`aaaa/MM/dd`) and the wall-clock time at which its hour ENDS, in the supply
+point's time zone (Canary time for a Canary CUPS, as its distributor's files; `supply_points.zones`),
 `01:00` to `24:00` (`24:00` is the next day's midnight). The spring-forward day has no `02:00` (23 rows). On the
 fall-back day Datadis merges the repeated hour into the `02:00` row (24 rows): that row holds the two hours a
 distributor file labels `02:00` (summer time, then winter time), the hours starting at 01:00+02:00 and 02:00+02:00.
@@ -17,8 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
-
-from shared.datadis.models import MADRID
+from zoneinfo import ZoneInfo
 
 _DATE = re.compile(r"([0-9]{4})/([0-9]{2})/([0-9]{2})")
 _TIME = re.compile(r"([0-9]{2}):([0-9]{2})")
@@ -59,14 +59,14 @@ class _Row:
     estimated: bool
 
 
-def hourly_readings(rows: Sequence[Mapping[str, object]]) -> DatadisReadings:
-    """Readings of the good rows; each bad row (unreadable date, time or energy, an hour that does not exist, a
-    repeated hour) is reported with its index and the reason instead."""
+def hourly_readings(rows: Sequence[Mapping[str, object]], zone: ZoneInfo) -> DatadisReadings:
+    """Readings of the good rows, labelled in `zone`; each bad row (unreadable date, time or energy, an hour that
+    does not exist, a repeated hour) is reported with its index and the reason instead."""
     bad_rows: list[BadRow] = []
     by_label: defaultdict[str, list[tuple[int, _Row]]] = defaultdict(list)
     for index, row in enumerate(rows):
         try:
-            parsed = _parse(row)
+            parsed = _parse(row, zone)
         except _RowError as error:
             bad_rows.append(BadRow(index, str(error)))
         else:
@@ -107,13 +107,13 @@ def _reading(row: _Row, hour_end: int) -> HourlyReading:
     return HourlyReading(hour_end - _HOUR, row.consumption_wh, row.surplus_wh, row.estimated)
 
 
-def _parse(row: Mapping[str, object]) -> _Row:
+def _parse(row: Mapping[str, object], zone: ZoneInfo) -> _Row:
     day = _date(row.get("date"))
     hour = _hour(row.get("time"))
     label = f"{day:%Y/%m/%d} {hour:02d}:00"
-    hour_ends = _hour_ends_of(day).get(hour)
+    hour_ends = _hour_ends_of(day, zone).get(hour)
     if hour_ends is None:
-        raise _RowError(f"time: {label} does not exist in {MADRID.key} (the clocks skip that hour)")
+        raise _RowError(f"time: {label} does not exist in {zone.key} (the clocks skip that hour)")
     return _Row(
         label=label,
         hour_ends=hour_ends,
@@ -145,14 +145,14 @@ def _hour(value: object) -> int:
 
 
 @lru_cache(maxsize=64)
-def _hour_ends_of(day: date) -> dict[int, tuple[int, ...]]:
+def _hour_ends_of(day: date, zone: ZoneInfo) -> dict[int, tuple[int, ...]]:
     """Each hour-ending label of a local day (1 to 24) -> the instants (epoch seconds) it stands for: two for the
     fall-back day's 2 (summer time first), none for the spring-forward day's 2. Computed once a day, not a row."""
-    first = int(datetime.combine(day, time(), MADRID).timestamp())
-    last = int(datetime.combine(day + timedelta(days=1), time(), MADRID).timestamp())
+    first = int(datetime.combine(day, time(), zone).timestamp())
+    last = int(datetime.combine(day + timedelta(days=1), time(), zone).timestamp())
     ends: dict[int, tuple[int, ...]] = {}
     for hour_end in range(first + _HOUR, last + 1, _HOUR):
-        local = datetime.fromtimestamp(hour_end, MADRID)
+        local = datetime.fromtimestamp(hour_end, zone)
         label = local.hour if local.date() == day else 24
         ends[label] = (*ends.get(label, ()), hour_end)
     return ends

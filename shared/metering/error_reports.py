@@ -1,4 +1,8 @@
-"""The rows a chunk rejected, as the CSV an operator opens beside the file: where, why, and the row itself."""
+"""The rows a chunk rejected, as the CSV an operator opens beside the file: where, why, and the row itself.
+
+The rows come from a distributor's file, and operators open the report in a spreadsheet: a cell that starts
+with a formula character is written with a leading apostrophe, so that the spreadsheet shows it as text
+instead of running it (CSV injection)."""
 
 import csv
 import io
@@ -9,6 +13,8 @@ from shared.metering.readings import Rejection
 
 HEADER = ("line_number", "reason", "line")
 _IN_MEMORY_BYTES = 1 << 20  # a larger report goes to a temporary file: a chunk may reject every row
+# What spreadsheets take as the start of a formula (tab and carriage return too, per OWASP's advice).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ErrorReport:
@@ -21,7 +27,9 @@ class ErrorReport:
         self.rows = 0
 
     def add(self, rejection: Rejection) -> None:
-        self._csv.writerow((rejection.line_number + self._line_offset, rejection.reason, rejection.line))
+        self._csv.writerow(
+            (rejection.line_number + self._line_offset, _as_text(rejection.reason), _as_text(rejection.line))
+        )
         self.rows += 1
 
     def contents(self) -> IO[bytes]:
@@ -38,3 +46,7 @@ class ErrorReport:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _as_text(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell

@@ -168,6 +168,10 @@ class ConnectionFile(BaseModel):
     status: str = Field(description="copied, parsed, partially_parsed or failed", examples=["copied"])
     rows_stored: int
     rows_rejected: int
+    rows_wrong_season: int = Field(
+        description="Rows stored whose summer/winter flag disagrees with the calendar at their label's hour (the "
+        "label decides; the flag only tells apart the repeated hour of the autumn change)"
+    )
     error: str | None = Field(description="Why the whole file failed, when it did")
     error_report: str | None = Field(description="Object key of the report of rejected rows, when there is one")
 
@@ -177,6 +181,15 @@ class FileStatus(StrEnum):
     PARSED = "parsed"
     PARTIALLY_PARSED = "partially_parsed"
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ChunkRows:
+    """What one chunk of a file did with its rows."""
+
+    stored: int
+    rejected: int
+    wrong_season: int  # of those stored, the rows whose season flag the calendar contradicts
 
 
 @dataclass(frozen=True)
@@ -197,6 +210,7 @@ class MeteringFile:
     chunks_done: int = 0
     rows_stored: int = 0
     rows_rejected: int = 0
+    rows_wrong_season: int = 0  # stored rows whose season flag the calendar contradicts
     supply_points: int | None = None  # distinct supply points stored, once parsed
     error: str | None = None  # why the whole file failed (unreadable, unknown name...)
     error_report_key: str | None = None  # reports/<...>: rejected rows with line and reason
@@ -226,6 +240,7 @@ class MeteringFile:
             status=self.status.value,
             rows_stored=self.rows_stored,
             rows_rejected=self.rows_rejected,
+            rows_wrong_season=self.rows_wrong_season,
             error=self.error,
             error_report=self.error_report_key,
         )

@@ -7,6 +7,10 @@ P5D (curve validated by the meter, may have gaps):
     cups;timestamp;season;ai;ae;
 Energies are Wh integers: ai = consumption, ae = surplus. No header; trailing `;` optional.
 
+Labels are local time where the supply point is: Canary time for the Canary Islands' CUPS ranges, peninsular time
+for any other (`supply_points.zones.cups_time_zone`: a file is parsed before, or without, any house holding its
+supply points; the consumption route moves the hours of a supply point whose house says otherwise).
+
 Speed: a file repeats the same few dozen timestamps for every supply point and each supply point for
 hundreds of rows, and hourly energies take few distinct values: every conversion is cached, so the
 per-row work is a split, a few dict look-ups and building a tuple.
@@ -14,22 +18,26 @@ per-row work is a split, a few dict look-ups and building a tuple.
 
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple, TextIO
-from zoneinfo import ZoneInfo
 
 from shared.metering.decompression import open_text
 from shared.metering.errors import RowError
 from shared.metering.file_names import parse_file_name
-from shared.metering.hour_labels import MADRID, hour_start_utc
+from shared.metering.hour_labels import HourStart, hour_start
 from shared.metering.readings import Quality, Reading, Rejection, Source
 from shared.supply_points.cups import Energy, InvalidCups, normalise_cups, supply_point_key
+from shared.supply_points.zones import cups_time_zone
 
 OnReject = Callable[[Rejection], None]
+OnWrongSeason = Callable[[int], None]  # the line number of a stored row whose season flag disagrees with its label
 
 # Cache sizes: memory stays constant even when every row brings a new CUPS, label or value.
 _CUPS_CACHE_LIMIT = 4_096
 _HOUR_CACHE_LIMIT = 20_000  # over two years of hourly labels
 _ENERGY_CACHE_LIMIT = 20_000  # int() of a digit string costs several dict look-ups; values repeat a lot
 _CHUNK_CHARS = 1 << 18  # text split into lines at a time
+# The Metering table packs each hour's energies as signed 32-bit integers (metering.dal.metering): 2.1 GWh in an
+# hour is far beyond any supply point, so a larger value is a broken row, not a reason to widen the storage.
+MAX_HOURLY_WH = 2**31 - 1
 _QUALITY_BY_METHOD = {
     "1": Quality.REAL,  # real valid measure
     "3": Quality.REAL,  # real measure adjusted to a real closing reading
@@ -58,25 +66,43 @@ _LAYOUTS = {
 
 
 def read_metering_file(
-    name: str, stream: BinaryIO, *, on_reject: OnReject, zone: ZoneInfo = MADRID
+    name: str, stream: BinaryIO, *, on_reject: OnReject, on_wrong_season: OnWrongSeason | None = None
 ) -> Iterator[Reading]:
-    """Readings of the good rows of a distributor file, in file order; each bad row goes to on_reject.
+    """Readings of the good rows of a distributor file, in file order; each bad row goes to on_reject, and each
+    good row whose season flag disagrees with the calendar (read by its label) to on_wrong_season.
 
     The kind comes from the name (InvalidFileNameError at once if unknown). Streams: memory does not grow
     with the file. Errors of the compressed data itself (truncated or corrupt archive) propagate from
     the iteration as the decompressor raises them (OSError, EOFError...).
     """
     kind = parse_file_name(name).kind
-    return _readings(stream, kind, on_reject, zone)
+    return _readings(stream, kind, on_reject, on_wrong_season or _ignore)
 
 
-def _readings(stream: BinaryIO, kind: Source, on_reject: OnReject, zone: ZoneInfo) -> Iterator[Reading]:
+def _ignore(line_number: int) -> None:
+    pass
+
+
+HourStarts = dict[tuple[str, str], HourStart]  # (label, season flag) -> its hour
+
+
+def _readings(stream: BinaryIO, kind: Source, on_reject: OnReject, on_wrong_season: OnWrongSeason) -> Iterator[Reading]:
     field_counts, method_column, expected = _LAYOUTS[kind]
     real = Quality.REAL
-    known_cups = _Memo(_checked_cups, _CUPS_CACHE_LIMIT)
-    hour_starts: _Memo[tuple[str, str], int] = _Memo(
-        lambda label: hour_start_utc(label[0], label[1], zone), _HOUR_CACHE_LIMIT
-    )
+    hour_starts_by_zone: dict[str, HourStarts] = {}
+
+    def supply_point(raw: str) -> tuple[str, str, HourStarts]:
+        """The CUPS as written, its supply point, and the hours of labels in its time zone."""
+        cups, point = _checked_cups(raw)
+        zone = cups_time_zone(point)
+        hour_starts = hour_starts_by_zone.get(zone.key)
+        if hour_starts is None:
+            hour_starts = hour_starts_by_zone[zone.key] = _Memo(
+                lambda label: hour_start(label[0], label[1], zone), _HOUR_CACHE_LIMIT
+            )
+        return cups, point, hour_starts
+
+    known_cups = _Memo(supply_point, _CUPS_CACHE_LIMIT)
     consumptions = _Memo(_consumption_wh, _ENERGY_CACHE_LIMIT)
     surpluses = _Memo(_surplus_wh, _ENERGY_CACHE_LIMIT)
     qualities = _Memo(_quality, len(_QUALITY_BY_METHOD))
@@ -92,15 +118,17 @@ def _readings(stream: BinaryIO, kind: Source, on_reject: OnReject, zone: ZoneInf
                     must_end_empty = field_counts.get(len(fields))
                     if must_end_empty is None or (must_end_empty and fields[-1]):
                         raise RowError(f"wrong field count: {len(fields)}, {kind} rows have {expected}")
-                    cups, supply_point = known_cups[fields[0]]
-                    start = hour_starts[fields[1], fields[2]]
+                    cups, point, hour_starts = known_cups[fields[0]]
+                    start, season_agrees = hour_starts[fields[1], fields[2]]
                     consumption_wh = consumptions[fields[3]]
                     surplus_wh = surpluses[fields[4]]
                     quality = real if method_column is None else qualities[fields[method_column]]
                 except RowError as error:
                     on_reject(Rejection(line_number, str(error), row))
                     continue
-                yield _new_reading(Reading, (cups, supply_point, start, consumption_wh, surplus_wh, quality, kind))
+                if not season_agrees:
+                    on_wrong_season(line_number)
+                yield _new_reading(Reading, (cups, point, start, consumption_wh, surplus_wh, quality, kind))
 
 
 class _Memo[K, V](dict[K, V]):
@@ -141,9 +169,12 @@ def _checked_cups(raw: str) -> tuple[str, str]:
 def _wh(field: str, raw: str) -> int:
     if raw.isdecimal():
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:  # over Python's 4300-digit limit
             raise RowError(f"{field}: a number of {len(raw)} digits is not an hourly energy") from None
+        if value > MAX_HOURLY_WH:
+            raise RowError(f"{field}: {value} Wh is more than the {MAX_HOURLY_WH} Wh an hour can store")
+        return value
     if not raw:
         raise RowError(f"{field}: empty")
     if raw.startswith("-") and raw[1:].isdecimal():

@@ -2,11 +2,16 @@
 
 A supply point may appear in several chunks (at a cut, or anywhere in an unsorted file), so per-chunk
 counts cannot be added. Each chunk leaves its sorted list instead, and the last chunk merges the lists:
-memory stays constant whatever the number of supply points.
+memory stays constant whatever the number of supply points. A file of many chunks is merged in rounds of at
+most MERGED_AT_ONCE lists, each round's result a sorted list again: a process may hold only so many files open
+(Lambda: 1,024).
 """
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+MERGED_AT_ONCE = 200
 
 
 def sorted_list(supply_points: Iterable[str]) -> bytes:
@@ -16,8 +21,17 @@ def sorted_list(supply_points: Iterable[str]) -> bytes:
 
 def count_distinct(sorted_lists: Iterable[Iterable[bytes]]) -> int:
     """Distinct lines over several sorted lists of lines."""
-    count, previous = 0, None
+    return sum(1 for _ in _distinct(sorted_lists))
+
+
+def merge_distinct(sorted_lists: Iterable[Iterable[bytes]], merged: IO[bytes]) -> None:
+    """The distinct lines of several sorted lists, written to `merged` as one sorted list."""
+    merged.writelines(_distinct(sorted_lists))
+
+
+def _distinct(sorted_lists: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
+    previous = None
     for line in heapq.merge(*sorted_lists):
         if line != previous:
-            count, previous = count + 1, line
-    return count
+            previous = line
+            yield line

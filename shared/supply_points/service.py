@@ -12,10 +12,10 @@ from shared.core.clients.domain_events import DomainEvents
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError, UniqueValueTakenError
 from shared.houses.models import House, StoredHouse, SupplyLink
 from shared.houses.service import visible_house
-from shared.metering.hour_labels import MADRID
 from shared.supply_points.cups import Energy, InvalidCups, normalise_cups, supply_point_key
 from shared.supply_points.dal import cups_links
 from shared.supply_points.models import SUPPLY_POINT_LINKED, CupsLink, CupsLinkEntry, SupplyPointLinked
+from shared.supply_points.zones import electric_zone
 
 
 def set_cups(caller: Caller, house_id: str, energy: Energy, body: CupsLink, events: DomainEvents) -> House:
@@ -56,7 +56,7 @@ def _link(house: StoredHouse, energy: Energy, cups: str, since: date | None, now
         energy=energy,
         cups=cups,
         since=since,
-        visible_from=_visible_from(supply_point, house.id, since),
+        visible_from=_visible_from(supply_point, house, since),
         linked_at=now,
     )
     linked = replace(house, links={**house.links, energy: SupplyLink(cups, entry.link_id)}, updated_at=now)
@@ -75,14 +75,15 @@ def _update_current_link(
         raise RuntimeError(f"house {house.id} refers to a missing CUPS link {current.link_id}")
     if entry.cups == cups and entry.since == since:
         return house  # the same request again: nothing changes
-    changed = replace(entry, cups=cups, since=since, visible_from=_visible_from(entry.supply_point, house.id, since))
+    changed = replace(entry, cups=cups, since=since, visible_from=_visible_from(entry.supply_point, house, since))
     relinked = replace(house, links={**house.links, energy: SupplyLink(cups, current.link_id)}, updated_at=now)
     return cups_links.update_link(relinked, changed)
 
 
-def _visible_from(supply_point: str, house_id: str, since: date | None) -> date | None:
+def _visible_from(supply_point: str, house: StoredHouse, since: date | None) -> date | None:
     """The later of `since` and the local day the previous holder's link ended: a new holder never sees the
     previous holder's consumption, whatever `since` says."""
-    ended = cups_links.last_unlinked_at(supply_point, other_than_house=house_id)
-    days = [day for day in (since, ended.astimezone(MADRID).date() if ended else None) if day is not None]
+    ended = cups_links.last_unlinked_at(supply_point, other_than_house=house.id)
+    local = electric_zone(house.postal_code).time_zone  # the house's days, as its consumption shows them
+    days = [day for day in (since, ended.astimezone(local).date() if ended else None) if day is not None]
     return max(days) if days else None

@@ -46,7 +46,7 @@ def hours_of(local_stack: LocalStackHandle, client: ApiClient, house_id: str, da
 
 def datadis_kwh(cups: str, day: date) -> list[float]:
     """What the stand-in answers for the day, as the API shows it (kWh of whole Wh)."""
-    return [reading.consumption_wh / 1000 for reading in hourly_readings(consumption_rows(cups, day)).readings]
+    return [reading.consumption_wh / 1000 for reading in hourly_readings(consumption_rows(cups, day), MADRID).readings]
 
 
 def f5d_file(cups: str, day: date, watt_hours: int) -> bytes:

@@ -66,7 +66,7 @@ def test_set_cups_poll_and_read_consumption(local_stack: LocalStackHandle) -> No
     assert [point["quality"] for point in points[3:6]] == ["estimated"] * 3
     assert report["totals"]["hours_missing"] == 0
     assert report["totals"]["hours_estimated"] == 6
-    assert set(report["periods"]) == {"tariff", "P1", "P2", "P3"}
+    assert set(report["periods"]) == {"tariff", "assumed", "P1", "P2", "P3"}
 
     connection = operator.get("/distributor-connections/local-sftp").json()
     assert connection["last_poll"]["error"] is None

@@ -165,4 +165,65 @@ def test_periods_follow_the_electricity_contract_tariff(
     )
     periods = get(api, operator, linked_house["id"])["periods"]
     # Monday 1 April 2024 is a season C weekday: P4 (9-14, 18-22), P5 (8-9, 14-18, 22-24), P6 (0-8)
-    assert periods == {"tariff": "3.0TD", "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 0.8}
+    assert periods == {
+        "tariff": "3.0TD", "assumed": False, "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 0.8
+    }  # fmt: skip
+
+
+def test_each_hour_is_split_by_the_tariff_in_force_that_day(
+    api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]
+) -> None:
+    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(72)})
+    common = {"retailer": "Retailer", "power_control": "maximeter"}
+    contracts = [
+        common | {"tariff": "2.0TD", "contracted_power_kw": {"P1": 4.6, "P2": 4.6}, "start_date": "2024-01-01",
+                  "end_date": "2024-04-01", "contract_number": "C-1"},
+        common | {"tariff": "3.0TD", "contracted_power_kw": {f"P{n}": 20 for n in range(1, 7)},
+                  "start_date": "2024-04-02", "end_date": "2024-04-02", "contract_number": "C-2"},
+    ]  # fmt: skip
+    path = f"/houses/{linked_house['id']}/electricity-contracts"
+    assert [api.request("POST", path, operator, json_body=body).status for body in contracts] == [201, 201]
+
+    periods = get(api, operator, linked_house["id"], to="2024-04-04")["periods"]
+    # Monday under 2.0TD, Tuesday under 3.0TD (season C), Wednesday without a contract: 2.0TD assumed
+    assert periods == {
+        "tariff": "mixed",
+        "assumed": True,
+        "by_tariff": [
+            {"tariff": "2.0TD", "assumed": False, "from": "2024-04-01", "to": "2024-04-02",
+             "P1": 0.8, "P2": 0.8, "P3": 0.8},
+            {"tariff": "3.0TD", "assumed": False, "from": "2024-04-02", "to": "2024-04-03",
+             "P1": 0.0, "P2": 0.0, "P3": 0.0, "P4": 0.9, "P5": 0.7, "P6": 0.8},
+            {"tariff": "2.0TD", "assumed": True, "from": "2024-04-03", "to": "2024-04-04",
+             "P1": 0.8, "P2": 0.8, "P3": 0.8},
+        ],
+    }  # fmt: skip
+    assert get(api, operator, linked_house["id"], to="2024-04-02")["periods"]["assumed"] is False
+    assert get(api, operator, linked_house["id"], **{"from": "2024-04-03", "to": "2024-04-04"})["periods"] == {
+        "tariff": "2.0TD", "assumed": True, "P1": 0.8, "P2": 0.8, "P3": 0.8
+    }  # fmt: skip
+
+
+def test_a_canary_house_is_shown_in_canary_time_with_the_canary_tables(
+    api: FunctionsApi, operator: Caller, create_user: Any
+) -> None:
+    """A CUPS outside the Canary ranges: the pipeline read its files in peninsular time, one hour early for the
+    Canary house that holds it, whose postal code decides."""
+    user = create_user()
+    house = api.request(
+        "POST", f"/users/{user.id}/houses", operator, json_body={"address": "Triana 5", "postal_code": "35002"}
+    )
+    cups = new_cups("0021", next(_serials))
+    assert put_cups(api, operator, house["id"], {"cups": cups}).status == 200
+    # The row `2024/04/01 11:00` of a Canary supply, 10:00-11:00 Canary time (09:00Z), read as peninsular: 08:00Z
+    store(cups, Source.F5D, "20240403", 0, {APRIL_1 + 10 * 3600: 500})
+
+    reply = get(api, operator, house["id"])
+    assert reply["timezone"] == "Atlantic/Canary"
+    assert len(reply["points"]) == 24
+    assert reply["points"][10] | {"source": None} == {
+        "start": "2024-04-01T10:00:00+01:00", "end": "2024-04-01T11:00:00+01:00", "consumption_kwh": 0.5,
+        "surplus_kwh": 0.0, "quality": "real", "source": None,
+    }  # fmt: skip
+    assert [point["quality"] for point in reply["points"]].count("missing") == 23
+    assert reply["periods"] == {"tariff": "2.0TD", "assumed": True, "P1": 0.5, "P2": 0.0, "P3": 0.0}

@@ -272,6 +272,7 @@ def test_the_files_of_a_connection_newest_first_with_their_parse_outcome(
         "status": "failed",
         "rows_stored": 0,
         "rows_rejected": 0,
+        "rows_wrong_season": 0,
         "error": "not a metering file",
         "error_report": None,
     }

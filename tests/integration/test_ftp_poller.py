@@ -4,6 +4,8 @@ Each test has its own connection id and its own folder on one shared server. The
 scheduled handler, or through the polling service when a test needs its own store, clock or timeouts."""
 
 import hashlib
+import json
+import os
 import socket
 import threading
 import time
@@ -492,3 +494,101 @@ def test_reads_stay_prefetched_when_the_request_thread_falls_behind(
     assert one_at_a_time == []
     original = (distributor.server.root / distributor.folder / name).read_bytes()
     assert content(s3, bucket, distributor.key(name, size)) == original
+
+
+# ---------------------------------------------------------------- files that cannot be copied
+
+
+def files_shown(api: FunctionsApi, operator: Caller, distributor: Distributor) -> dict[str, dict[str, Any]]:
+    reply = api.request("GET", f"/distributor-connections/{distributor.id}/files", operator)
+    return {file["name"]: file for file in reply.body["items"]}
+
+
+def test_an_unreadable_file_fails_alone_and_is_quarantined_after_three_polls(
+    api: FunctionsApi, operator: Caller, poll: Callable[..., dict[str, Any]], distributor: Distributor
+) -> None:
+    unreadable = "F5D_0021_0762_20240401.0"
+    distributor.put(unreadable, b"secret", mtime=T0)  # the oldest: tried first on every poll
+    (distributor.server.root / distributor.folder / unreadable).chmod(0o000)
+    distributor.put("F5D_0021_0762_20240402.0", b"data", mtime=T0 + 1)
+
+    first = poll(distributor.id)[distributor.id]
+    assert first.files_copied == 1
+    assert first.error == (
+        f"{distributor.remote_dir}/{unreadable}: permission denied (failed poll 1 of 3 before quarantine)"
+    )
+    assert "2 of 3" in poll(distributor.id)[distributor.id].error
+    assert unreadable not in files_shown(api, operator, distributor)
+
+    third = poll(distributor.id)[distributor.id]
+    assert "quarantined after 3 failed polls" in third.error
+    shown = files_shown(api, operator, distributor)[unreadable]
+    assert shown["status"] == "failed"
+    assert (
+        shown["error"] == f"quarantined after 3 failed polls: {distributor.remote_dir}/{unreadable}: permission denied"
+    )
+    assert poll(distributor.id)[distributor.id].error is None  # no longer tried
+
+
+def test_files_refused_by_their_listing_are_quarantined_at_once_and_the_rest_copied(
+    api: FunctionsApi,
+    operator: Caller,
+    poll: Callable[..., dict[str, Any]],
+    s3: Any,
+    bucket: str,
+    distributor: Distributor,
+) -> None:
+    refused = {
+        "F5D_0021_0762_20240403 (copy).0": "is not letters, digits",
+        "F5D_0021_0762_2024040\u00f1.0": "is not letters, digits",
+        "F5D_0031_0762_20240403.0": "the name says distributor 0031, this connection is distributor 0021",
+        "F5D_0021_0762_20991231.0": "generated on 2099-12-31 by its name: later than tomorrow",
+    }
+    for name in refused:
+        distributor.put(name, b"forged")
+    distributor.put("F5D_0021_0762_20240404.0", b"data", mtime=T0 + 1)
+
+    outcome = poll(distributor.id)[distributor.id]
+
+    assert outcome.files_copied == 1 and outcome.error.count("quarantined") == len(refused)
+    assert keys_under(s3, bucket, f"raw/{distributor.id}/") == [distributor.key("F5D_0021_0762_20240404.0", 4, T0 + 1)]
+    shown = files_shown(api, operator, distributor)
+    for name, reason in refused.items():
+        assert shown[name]["status"] == "failed" and reason in shown[name]["error"], name
+    again = poll(distributor.id)[distributor.id]
+    assert (again.files_copied, again.error) == (0, None)
+
+
+def test_the_poll_publishes_files_copied_and_poll_errors_per_connection(
+    api: FunctionsApi, distributor: Distributor, capsys: pytest.CaptureFixture[str]
+) -> None:
+    distributor.put("F5D_0021_0762_20240403.0", b"data")
+    distributor.put("F5D_0031_0762_20240403.0", b"forged")
+    capsys.readouterr()
+
+    api.runtimes["FtpPollerFunction"].invoke(
+        scheduled_event("arn:aws:events:eu-west-1:123456789012:rule/poll", region=REGION)
+    )
+
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    per_connection = [metric for metric in emitted if metric.get("connection_id") == distributor.id]
+    assert [metric["PollErrors"] for metric in per_connection] == [[1.0]]
+    [totals] = [metric for metric in emitted if "FilesCopied" in metric]
+    assert totals["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "HouseEnergy"
+    assert sum(totals["FilesCopied"]) >= 1 and sum(totals["PollErrors"]) >= 1
+
+
+def test_a_name_that_is_not_utf8_is_quarantined_and_the_directory_still_copied(
+    api: FunctionsApi, operator: Caller, poll: Callable[..., dict[str, Any]], distributor: Distributor
+) -> None:
+    latin1 = os.fsdecode("F5D_0021_0762_2024040ñ.0".encode("latin-1"))  # a byte that is no UTF-8
+    distributor.put(latin1, b"data")
+    distributor.put("F5D_0021_0762_20240404.0", b"data", mtime=T0 + 1)
+
+    outcome = poll(distributor.id)[distributor.id]
+
+    assert outcome.files_copied == 1
+    shown = files_shown(api, operator, distributor)
+    assert shown["F5D_0021_0762_2024040\\xf1.0"]["status"] == "failed"
+    assert "is not letters, digits" in shown["F5D_0021_0762_2024040\\xf1.0"]["error"]
+    assert poll(distributor.id)[distributor.id].error is None

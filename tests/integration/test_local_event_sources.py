@@ -71,7 +71,8 @@ def test_a_file_put_to_raw_reaches_the_queue_as_the_eventbridge_event(aws_endpoi
     bucket, queue_url = deployment.ref("MeteringFilesBucket"), deployment.ref("MeteringFileQueue")
     key = "raw/i-DE/F5D_0021_2024 04+01 ñ.zip"  # S3's direct notifications would URL-encode this key
 
-    etag = s3.put_object(Bucket=bucket, Key=key, Body=b"0123456789")["ETag"].strip('"')
+    stored = s3.put_object(Bucket=bucket, Key=key, Body=b"0123456789")
+    etag, version_id = stored["ETag"].strip('"'), stored["VersionId"]  # the template's bucket is versioned
     s3.put_object(Bucket=bucket, Key="chunks/x/0001.csv", Body=b"not for the rule")
     upload = s3.create_multipart_upload(Bucket=bucket, Key="raw/big.zip")
     part = s3.upload_part(Bucket=bucket, Key="raw/big.zip", UploadId=upload["UploadId"], PartNumber=1, Body=b"x" * 10)
@@ -96,7 +97,13 @@ def test_a_file_put_to_raw_reaches_the_queue_as_the_eventbridge_event(aws_endpoi
         "detail": {
             "version": "0",
             "bucket": {"name": bucket},
-            "object": {"key": key, "size": 10, "etag": etag, "sequencer": put["detail"]["object"]["sequencer"]},
+            "object": {
+                "key": key,
+                "size": 10,
+                "etag": etag,
+                "version-id": version_id,
+                "sequencer": put["detail"]["object"]["sequencer"],
+            },
             "request-id": put["detail"]["request-id"],
             "requester": moto_account_id(),
             "source-ip-address": "127.0.0.1",

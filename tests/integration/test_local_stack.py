@@ -17,6 +17,7 @@ from local.functions import FunctionRuntime
 from local.gateway import http_api_from_deployment
 from local.provision import RealAwsRefusedError, provision
 from local.seed import seed_user
+from local.stack import LOCAL_PARAMETERS
 from local.template import Template
 
 REGION = "eu-west-1"
@@ -35,7 +36,7 @@ def prefix() -> str:
 @pytest.fixture
 def deployed(template, prefix):
     with mock_aws():
-        yield provision(template, prefix=prefix, region=REGION)
+        yield provision(template, prefix=prefix, region=REGION, parameters=LOCAL_PARAMETERS)
 
 
 def resolved_properties(deployment: Deployment, logical_id: str) -> dict:
@@ -160,7 +161,7 @@ def test_tokens_of_moto_server_pass_the_template_authorizer(template, prefix, mo
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        deployment = provision(template, prefix=prefix, region=REGION)
+        deployment = provision(template, prefix=prefix, region=REGION, parameters=LOCAL_PARAMETERS)
         cognito = boto3.client("cognito-idp", region_name=REGION)
         seed_user(
             cognito,
@@ -289,3 +290,23 @@ def test_function_environments_name_the_local_queues_and_bucket(deployed: Deploy
     assert deployed.function_environment("ManageDistributorConnectionsFunction")["CONNECTION_SECRETS_PREFIX"] == (
         f"{prefix}/distributor-connections/"
     )
+
+
+def test_password_sign_in_is_allowed_only_where_the_stack_parameter_enables_it(template, prefix):
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    for parameters, allowed in (({}, False), (LOCAL_PARAMETERS, True)):
+        with mock_aws():  # within the session's mock_aws when other tests opened it: a prefix of each one's own
+            deployed = provision(template, prefix=f"{prefix}{allowed:d}", region=REGION, parameters=parameters)
+            client = cognito.describe_user_pool_client(
+                UserPoolId=deployed.ref("UserPool"), ClientId=deployed.ref("UserPoolClient")
+            )["UserPoolClient"]
+        assert ("ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]) is allowed
+        assert "ALLOW_USER_SRP_AUTH" in client["ExplicitAuthFlows"]
+
+
+def test_the_alarms_are_created_as_declared(deployed: Deployment, template, prefix):
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    alarms = cloudwatch.describe_alarms(AlarmNamePrefix=f"{prefix}-")["MetricAlarms"]
+    declared = template.resources_of_type("AWS::CloudWatch::Alarm")
+    assert sorted(alarm["AlarmName"] for alarm in alarms) == sorted(deployed.ref(r.logical_id) for r in declared)
+    assert {alarm["Namespace"] for alarm in alarms} == {"AWS/SQS", "AWS/Lambda", "HouseEnergy"}

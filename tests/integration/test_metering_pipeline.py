@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -22,7 +22,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from local.deployment import Deployment, moto_account_id
-from local.events import sqs_event, sqs_record
+from local.events import scheduled_event, sqs_event, sqs_record
 from local.functions import FunctionRuntime
 from shared.metering import layout
 from tests.integration.conftest import REGION
@@ -132,7 +132,12 @@ class Pipeline:
                 self.sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=message["ReceiptHandle"])
 
     def outcome_events(self) -> list[dict[str, Any]]:
-        return [json.loads(message["Body"]) for message in self.receive(self.outcome_queue)]
+        """The outcomes announced since the last call: each is deleted once read, or it would come back into a
+        later test once its visibility timeout ran out (on a busy machine, within the module's run)."""
+        messages = self.receive(self.outcome_queue)
+        for message in messages:
+            self.sqs.delete_message(QueueUrl=self.outcome_queue.url, ReceiptHandle=message["ReceiptHandle"])
+        return [json.loads(message["Body"]) for message in messages]
 
     def read_text(self, key: str) -> str:
         return str(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read().decode())
@@ -343,6 +348,22 @@ def test_rejected_rows_are_reported_with_their_file_line_numbers_and_the_rest_is
     assert event["detail"] | {"status": "partially_parsed", "rows_stored": 21, "rows_rejected": 3} == event["detail"]
 
 
+def test_a_value_beyond_the_stored_range_rejects_its_row_not_its_chunk(pipeline: Pipeline) -> None:
+    cups = new_cups()
+    rows = curve_rows(cups, [APRIL[0]])
+    rows[1] = rows[1].replace(";101;", ";2147483647;")  # the largest an hour stores
+    rows[12] = rows[12].replace(";112;", ";2147483648;")  # line 13: one more
+    object_key = pipeline.run("F5D_0021_0762_20240403.0", file_bytes(rows))
+
+    record = file_record(object_key)
+    assert (record.status, record.rows_stored, record.rows_rejected) == ("partially_parsed", 23, 1)
+    [report] = pipeline.s3.list_objects_v2(Bucket=pipeline.bucket, Prefix=record.error_report_key)["Contents"]
+    [_, rejected] = list(csv.reader(io.StringIO(pipeline.read_text(report["Key"]))))
+    assert rejected[0] == "13" and rejected[1].startswith("ai (consumption): 2147483648 Wh is more than")
+    starts = sorted(expected_hours([APRIL[0]]))
+    assert stored(cups, APRIL[0], APRIL[0])[starts[1]] == (2147483647, "F5D")
+
+
 def test_a_file_whose_every_row_is_rejected_fails_with_its_report(pipeline: Pipeline) -> None:
     object_key = pipeline.run("F5D_0021_0762_20240403.0", b"bad;row\nworse\n")
 
@@ -376,6 +397,33 @@ def test_an_unreadable_file_fails_once_and_is_not_retried(
     assert record.status == "failed"
     assert error in record.error
     assert pipeline.receive(pipeline.chunk_queue) == []
+
+
+def test_a_quarter_hour_row_fails_the_whole_file_and_stores_nothing(pipeline: Pipeline) -> None:
+    cups = new_cups()
+    rows = curve_rows(cups, [APRIL[0]])  # 24 lines: chunks of 10, the quarter-hour in the third
+    rows[21] = rows[21].replace("2024/04/01 22:00", "2024/04/01 21:15")
+    object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", file_bytes(rows))
+    _, failed = pipeline.split()
+
+    assert not failed
+    record = file_record(object_key)
+    assert (record.status, record.rows_stored, record.rows_rejected) == ("failed", 0, 0)
+    assert record.error.startswith("quarter-hour rows: line 22 is labelled 2024/04/01 21:15")
+    assert pipeline.receive(pipeline.chunk_queue) == []
+    assert stored(cups, APRIL[0], APRIL[0]) == {}
+
+
+def test_season_flags_the_calendar_contradicts_are_counted_and_their_rows_stored(pipeline: Pipeline) -> None:
+    cups = new_cups()
+    rows = curve_rows(cups, [APRIL[0]])
+    for line in (5, 15):
+        rows[line - 1] = rows[line - 1].replace(";1;", ";0;", 1)  # the season flag: winter time in April
+    object_key = pipeline.run("F5D_0021_0762_20240403.0", file_bytes(rows))
+
+    record = file_record(object_key)
+    assert (record.status, record.rows_stored, record.rows_rejected, record.rows_wrong_season) == ("parsed", 24, 0, 2)
+    assert stored(cups, APRIL[0], APRIL[0]) == {start: (wh, "F5D") for start, wh in expected_hours([APRIL[0]]).items()}
 
 
 def test_a_record_written_just_after_the_object_is_waited_for(pipeline: Pipeline) -> None:
@@ -526,3 +574,92 @@ def test_a_bad_record_fails_alone_in_its_batch(pipeline: Pipeline) -> None:
     failed = pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [wrong, *chunk_messages])
     assert failed == {wrong["MessageId"]}
     assert _counts(object_key) == ("parsed", 3, 3, 24, 0)
+
+
+# ---------------------------------------------------------------- files nothing would ever settle
+
+
+def _on_delivery(message: dict[str, Any], delivery: int) -> dict[str, Any]:
+    return message | {"Attributes": message["Attributes"] | {"ApproximateReceiveCount": str(delivery)}}
+
+
+def test_a_file_whose_split_fails_on_its_last_delivery_is_marked_failed_with_the_reason(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared.core.clients.object_store import ObjectStore  # noqa: PLC0415 - after the deployment's names
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise ConnectionError("S3 is down")
+
+    reading = ObjectStore.reading
+    monkeypatch.setattr(ObjectStore, "reading", broken)
+    object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", file_bytes(curve_rows(new_cups(), [APRIL[0]])))
+    [message] = pipeline.receive(pipeline.file_queue)
+
+    assert pipeline.invoke(pipeline.split_function, pipeline.file_queue, [_on_delivery(message, 4)])
+    assert file_record(object_key).status == "copied"  # SQS tries again
+    assert pipeline.invoke(pipeline.split_function, pipeline.file_queue, [_on_delivery(message, 5)])
+    record = file_record(object_key)
+    assert (record.status, record.error) == (
+        "failed",
+        "the split failed on every delivery: ConnectionError: S3 is down",
+    )
+
+    monkeypatch.setattr(ObjectStore, "reading", reading)  # S3 is back: the event, redriven, parses the file
+    assert not pipeline.invoke(pipeline.split_function, pipeline.file_queue, [_on_delivery(message, 1)])
+    pipeline.ingest()
+    assert _counts(object_key) == ("parsed", 3, 3, 24, 0)
+
+
+def test_a_chunk_failing_on_its_last_delivery_fails_its_file_with_the_reason(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared.metering.dal import metering  # noqa: PLC0415 - after the deployment's names
+
+    object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", file_bytes(curve_rows(new_cups(), [APRIL[0]])))
+    pipeline.split()
+    first, *others = sorted(pipeline.receive(pipeline.chunk_queue), key=lambda m: json.loads(m["Body"])["chunk"])
+    pipeline.ingest(others)
+
+    def throttled(*_: Any, **__: Any) -> None:
+        raise RuntimeError("throughput exceeded")
+
+    monkeypatch.setattr(metering, "save_hours", throttled)
+    assert pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [_on_delivery(first, 5)])
+
+    record = file_record(object_key)
+    assert (record.status, record.error) == (
+        "failed",
+        "chunk 1 failed on every delivery: RuntimeError: throughput exceeded",
+    )
+    assert (record.chunks_total, record.chunks_done) == (3, 2)
+
+
+def test_the_scheduled_check_reports_files_stuck_in_copied(
+    pipeline: Pipeline, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shared.metering.dal.files import record_copy  # noqa: PLC0415 - after the deployment's names
+
+    now = datetime.now(UTC)
+    keys = {age: f"raw/conn-stuck/out/F5D_0021_0762_20240403.{age}@1-1" for age in (30, 180)}
+    for age, key in keys.items():
+        copied_at = now - timedelta(minutes=age)
+        record_copy(
+            object_key=key,
+            connection_id="conn-stuck",
+            remote_path="/out",
+            name="F5D",
+            size=1,
+            mtime=1,
+            copied_at=copied_at,
+        )
+    spec = pipeline.deployment.template.function("CheckStuckMeteringFilesFunction")
+    check = FunctionRuntime(spec, function_name=spec.logical_id, region=REGION, account_id=moto_account_id())
+    capsys.readouterr()
+
+    result = check.invoke(scheduled_event("arn:aws:events:eu-west-1:123456789012:rule/check", region=REGION))
+
+    reported = [file["object_key"] for file in result["oldest"]]
+    assert keys[180] in reported and keys[30] not in reported
+    [metric] = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "FilesStuckInCopied" in line]
+    assert metric["FilesStuckInCopied"] == [result["stuck"]] and result["stuck"] >= 1

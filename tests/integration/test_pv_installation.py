@@ -158,7 +158,10 @@ def generation(house_id: str, first: date, days: int) -> list[int | None]:
     from shared.pv.dal.generation import hourly_generation  # noqa: PLC0415
 
     start = int(datetime(first.year, first.month, first.day, tzinfo=MADRID).timestamp())
-    return hourly_generation(house_id, start, start + days * 86_400)
+    produced = hourly_generation(house_id, start, start + days * 86_400)
+    return [
+        None if quality is None else wh for wh, quality in zip(produced.consumption_wh, produced.quality, strict=True)
+    ]
 
 
 def test_the_daily_read_stores_production_since_installation(

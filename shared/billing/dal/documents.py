@@ -155,6 +155,25 @@ def last_starting_by(house_id: str, kind: str, day: date | None, other_than: str
     return next((record.to_entry() for record in found if record.id != other_than), None)
 
 
+def in_force_between(house_id: str, kind: str, first_day: date, end_day: date) -> list[DocumentEntry]:
+    """The documents (of a kind that never overlaps: contracts) covering some day of [first_day, end_day), latest
+    first: one query read from the last one starting before `end_day` back to the first one ending after
+    `first_day`."""
+    found = BillingDocumentRecord.by_period.query(
+        partition(house_id, kind),
+        BillingDocumentRecord.period_key < end_day.isoformat(),
+        scan_index_forward=False,
+        consistent_read=True,
+    )
+    entries = []
+    for record in found:
+        entry = record.to_entry()
+        if not entry.in_force(first_day):
+            break  # it ended before the range, and every earlier one before it
+        entries.append(entry)
+    return entries
+
+
 def history_partition(house_id: str, kind: str) -> str:
     return f"{house_id}#{kind}#history"
 

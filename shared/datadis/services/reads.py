@@ -15,6 +15,7 @@ from shared.metering.dal import metering
 from shared.metering.hour_groups import SupplyPointMonths
 from shared.metering.readings import Quality, Reading, Source
 from shared.supply_points.cups import supply_point_key
+from shared.supply_points.zones import cups_time_zone
 
 
 def read_consumption(house_id: str, datadis: DatadisApi, now: datetime) -> ReaderProgress | None:
@@ -59,7 +60,7 @@ def read_consumption(house_id: str, datadis: DatadisApi, now: datetime) -> Reade
                 sent.append(SentQuery(query, now))  # Datadis counts it: not again for 24 hours
             continue
         sent.append(SentQuery(query, now))
-        readings = hourly_readings(rows)
+        readings = hourly_readings(rows, cups_time_zone(consent.cups))
         store_month(supply_point_key(consent.cups), month, readings.readings, now)
         left_over.discard(month)
         if readings.bad_rows:

@@ -9,12 +9,15 @@ lost), and when the house appeared while a message was being held (the link race
 the release on the release queue rather than doing it inside their batch; a release takes up one page of held
 messages and asks for the next page the same way, so that no invocation has an unbounded amount of work."""
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+
+from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.billing.dal.keys import KeyItems
 from shared.billing.models.invoices import InvoiceBody
 from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.core.settings import FunctionSettings
 from shared.imports.dal import imports, unmatched_imports
 from shared.imports.messages import ImportMessage, Rejection, parse_message
@@ -89,7 +92,9 @@ class ImportBatch:
         except Exception as error:
             logger.exception("import message failed", extra={"import_message": received.ref.key})
             if self._is_last_delivery(received):
-                imports.save_outcome(received.ref, self._dead_lettered(received, error))
+                outcome = self._dead_lettered(received, error)
+                imports.save_outcome(received.ref, outcome)
+                _count([outcome])
             raise
 
     def has_house(self, supply_point: SupplyPoint) -> bool:
@@ -98,6 +103,7 @@ class ImportBatch:
     def finish(self) -> list[SupplyPoint]:
         """Write the outcomes; returns the supply points whose held messages can be taken up now."""
         imports.save_outcomes(self._outcomes)
+        _count(outcome for _, outcome in self._outcomes)
         if self._held_for is not None:
             unmatched_imports.forget(self._held_for, self._taken_up)
         self._outcomes, self._taken_up = [], []
@@ -136,6 +142,7 @@ class ImportBatch:
         outcome = Outcome(OutcomeKind.UNMATCHED, message.source, message.external_id)
         if unmatched_imports.hold(supply_point, received, outcome):
             self._held_now.add(supply_point)
+        _count([outcome])
 
     def _before_holder(self, message: ImportMessage) -> bool:
         """The rule consumption follows: a house sees nothing from before its link's `visible_from`."""
@@ -145,6 +152,7 @@ class ImportBatch:
     def _hold_for_operators(self, received: ReceivedMessage, message: ImportMessage) -> None:
         outcome = Outcome(OutcomeKind.UNMATCHED, message.source, message.external_id, reason=NOT_THE_HOLDERS)
         unmatched_imports.hold(_supply_point(message), received, outcome, for_operators=True)
+        _count([outcome])
         if self._held_for is not None:
             self._taken_up.append(received.ref)  # kept apart now
 
@@ -229,6 +237,12 @@ def request_release_where_possible(release_queue: MessageQueue, supply_points: S
 
 def _supply_point(message: ImportMessage) -> SupplyPoint:
     return message.energy, message.supply_point
+
+
+def _count(outcomes: Iterable[Outcome]) -> None:
+    """ImportsStored, ImportsDuplicate, ImportsUnmatched and ImportsRejected: the messages of each outcome."""
+    for kind, count in Counter(outcome.kind for outcome in outcomes).items():
+        metrics.add_metric(name=f"Imports{kind.value.capitalize()}", unit=MetricUnit.Count, value=count)
 
 
 def _rejected(rejection: Rejection) -> Outcome:

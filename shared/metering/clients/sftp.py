@@ -90,6 +90,10 @@ class RemoteDirectoryError(SftpError):
     """One remote directory cannot be listed; the connection itself is fine."""
 
 
+class RemoteFileError(SftpError):
+    """One remote file cannot be opened; the connection itself is fine."""
+
+
 def fingerprint(key_blob: bytes) -> str:
     """OpenSSH's SHA256 fingerprint, as `ssh-keygen -l` shows it."""
     return "SHA256:" + base64.b64encode(hashlib.sha256(key_blob).digest()).decode().rstrip("=")
@@ -139,7 +143,7 @@ class SftpSession:
     def list_files(self, directory: str) -> list[RemoteFile]:
         """The regular files directly in `directory` (not its subdirectories)."""
         try:
-            entries = self._client.listdir_attr(directory)
+            entries = _list_directory(self._client, directory)
         except FileNotFoundError:
             raise RemoteDirectoryError(f"{directory}: no such directory on the server") from None
         except PermissionError:
@@ -157,9 +161,16 @@ class SftpSession:
         """Exactly `file.size` bytes of the file, in blocks. If the file turns out shorter or the connection
         fails, SftpError; if the reading stops early for any reason, the session is closed (an abandoned
         prefetch would otherwise pull the rest of the file into memory)."""
-        finished = False
         try:
             remote = self._client.open(file.path, "rb")
+        except FileNotFoundError:
+            raise RemoteFileError(f"{file.path}: removed before it could be copied") from None
+        except PermissionError:
+            raise RemoteFileError(f"{file.path}: permission denied") from None
+        except (OSError, EOFError, paramiko.SSHException) as error:
+            raise _lost(f"opening {file.path}", error) from error
+        finished = False
+        try:
             remote.__class__ = _RaceFreePrefetchFile
             remote.MAX_REQUEST_SIZE = self._read_size
             remote.prefetch(file.size)
@@ -175,13 +186,14 @@ class SftpSession:
                 yield block
             remote.close()
             finished = True
-        except FileNotFoundError:
-            raise SftpError(f"{file.path}: removed before it could be copied") from None
         except (OSError, EOFError, paramiko.SSHException) as error:
             raise _lost(f"reading {file.path}", error) from error
         finally:
             if not finished:
                 self.close()
+
+    def is_open(self) -> bool:
+        return self._transport.is_active()
 
     def close(self) -> None:
         self._transport.close()
@@ -243,6 +255,34 @@ def _open_session(transport: paramiko.Transport, endpoint: SftpEndpoint, timeout
     if client is None:
         raise SftpError(f"{where} did not open an SFTP session")
     return SftpSession(transport, client, timeouts)
+
+
+def _list_directory(client: paramiko.SFTPClient, directory: str) -> list[paramiko.SFTPAttributes]:
+    """paramiko's listdir_attr, except that a name that is not UTF-8 keeps its bytes as surrogates (as os.listdir
+    does) instead of failing the whole listing: the poller refuses that one file and copies the others."""
+    request = client._request  # type: ignore[attr-defined] # private: what listdir_attr itself calls
+    kind, message = request(paramiko.sftp.CMD_OPENDIR, directory)
+    if kind != paramiko.sftp.CMD_HANDLE:
+        raise paramiko.SFTPError("Expected handle")
+    handle = message.get_binary()
+    entries = []
+    try:
+        while True:
+            try:
+                kind, message = request(paramiko.sftp.CMD_READDIR, handle)
+            except EOFError:  # the end of the listing
+                break
+            if kind != paramiko.sftp.CMD_NAME:
+                raise paramiko.SFTPError("Expected name response")
+            for _ in range(message.get_int()):
+                name = message.get_string().decode("utf-8", "surrogateescape")
+                message.get_string()  # the long name, as `ls -l` would show it
+                entry = paramiko.SFTPAttributes._from_msg(message, name)  # type: ignore[attr-defined]
+                if name not in (".", ".."):
+                    entries.append(entry)
+    finally:
+        request(paramiko.sftp.CMD_CLOSE, handle)
+    return entries
 
 
 def _private_key(pem: str) -> paramiko.PKey:

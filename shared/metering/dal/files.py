@@ -10,7 +10,7 @@ redelivers:
 - The outcome is announced by the function that claims it; a claim older than a function's run time is
   abandoned (that function died) and can be taken over."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -24,7 +24,7 @@ from shared.core.dal.pages import read_page
 from shared.core.dal.tables import TableRecord
 from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.core.paging import PageRequest
-from shared.metering.models import ConnectionFile, FileStatus, MeteringFile
+from shared.metering.models import ChunkRows, ConnectionFile, FileStatus, MeteringFile
 
 
 class FilesByConnectionIndex(GlobalSecondaryIndex["MeteringFileRecord"]):
@@ -33,6 +33,15 @@ class FilesByConnectionIndex(GlobalSecondaryIndex["MeteringFileRecord"]):
         projection = AllProjection()
 
     connection_id = UnicodeAttribute(hash_key=True)
+    copied_at = UnicodeAttribute(range_key=True)
+
+
+class FilesByStatusIndex(GlobalSecondaryIndex["MeteringFileRecord"]):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
     copied_at = UnicodeAttribute(range_key=True)
 
 
@@ -52,6 +61,7 @@ class MeteringFileRecord(TableRecord):
     chunks_done = NumberAttribute(default=0)
     rows_stored = NumberAttribute(default=0)
     rows_rejected = NumberAttribute(default=0)
+    rows_wrong_season = NumberAttribute(default=0)  # stored rows whose season flag the calendar contradicts
     error = UnicodeAttribute(null=True)  # why the whole file failed (unreadable, unknown name...)
     error_report_key = UnicodeAttribute(null=True)  # reports/<...>: rejected rows with line and reason
     # The parse pipeline's own bookkeeping:
@@ -60,6 +70,7 @@ class MeteringFileRecord(TableRecord):
     outcome_event_claimed_at = UnicodeAttribute(null=True)  # when a function set out to announce the outcome
     outcome_event_sent_at = UnicodeAttribute(null=True)
     by_connection = FilesByConnectionIndex()
+    by_status = FilesByStatusIndex()
 
     def to_file(self) -> MeteringFile:
         return MeteringFile(
@@ -75,6 +86,7 @@ class MeteringFileRecord(TableRecord):
             chunks_done=int(self.chunks_done),
             rows_stored=int(self.rows_stored),
             rows_rejected=int(self.rows_rejected),
+            rows_wrong_season=int(self.rows_wrong_season),
             supply_points=None if self.supply_points is None else int(self.supply_points),
             error=self.error,
             error_report_key=self.error_report_key,
@@ -93,9 +105,19 @@ def recorded_keys(object_keys: Collection[str]) -> set[str]:
 
 
 def record_copy(
-    *, object_key: str, connection_id: str, remote_path: str, name: str, size: int, mtime: int, copied_at: datetime
+    *,
+    object_key: str,
+    connection_id: str,
+    remote_path: str,
+    name: str,
+    size: int,
+    mtime: int,
+    copied_at: datetime,
+    quarantined_for: str | None = None,
 ) -> bool:
-    """Record a copied file; False if it was already recorded (by an overlapping poll)."""
+    """Record a copied file; False if it was already recorded (by an overlapping poll). A file the poller will
+    not copy is recorded `failed` with the reason it is `quarantined_for` (and no object): it shows among the
+    connection's files, and no later poll tries it again."""
     record = MeteringFileRecord(
         object_key,
         connection_id=connection_id,
@@ -104,7 +126,8 @@ def record_copy(
         size=size,
         remote_mtime=mtime,
         copied_at=copied_at.isoformat(),
-        status=FileStatus.COPIED.value,
+        status=FileStatus.COPIED.value if quarantined_for is None else FileStatus.FAILED.value,
+        error=quarantined_for,
     )
     try:
         record.save(condition=MeteringFileRecord.object_key.does_not_exist())
@@ -131,8 +154,36 @@ def connection_files(connection_id: str, page: PageRequest) -> tuple[list[Connec
     return [record.to_file().to_connection_file() for record in records], cursor
 
 
+def files_copied_before(cutoff: datetime) -> Iterator[MeteringFile]:
+    """The files still `copied` (not settled) that were copied before `cutoff`, oldest first."""
+    records = MeteringFileRecord.by_status.query(
+        FileStatus.COPIED.value, FilesByStatusIndex.copied_at < cutoff.isoformat()
+    )
+    return (record.to_file() for record in records)
+
+
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 _MARKER_PREFIX = "counted-chunk#"  # object keys start with raw/: markers never meet a file's item
+_FAILED_POLLS_PREFIX = "failed-polls#"
+
+
+class FailedPolls(TableRecord):
+    """How many polls failed to copy one remote file (object key), and the last error; its own key, like
+    CountedChunk, and no connection_id: it never shows among a connection's files."""
+
+    class Meta:
+        table_setting = "metering_files_table"
+
+    object_key = UnicodeAttribute(hash_key=True)  # failed-polls#<object key>
+    attempts = NumberAttribute()
+    error = UnicodeAttribute()
+
+
+def count_failed_poll(object_key: str, error: str) -> int:
+    """One more poll failed to copy the file: how many have now."""
+    record = FailedPolls(f"{_FAILED_POLLS_PREFIX}{object_key}")
+    record.update(actions=[FailedPolls.attempts.add(1), FailedPolls.error.set(error)])
+    return int(record.attempts)
 
 
 class FileRecordMissingError(LookupError):
@@ -152,6 +203,7 @@ class CountedChunk(TableRecord):
     object_key = UnicodeAttribute(hash_key=True)  # counted-chunk#<file id>#<chunk>
     rows_stored = NumberAttribute()
     rows_rejected = NumberAttribute()
+    rows_wrong_season = NumberAttribute(default=0)
 
 
 def get_file(object_key: str) -> MeteringFile:
@@ -174,6 +226,7 @@ def follow_content(file: MeteringFile, file_id: str) -> None:
             item.chunks_done.set(0),
             item.rows_stored.set(0),
             item.rows_rejected.set(0),
+            item.rows_wrong_season.set(0),
             item.chunks_total.remove(),
             item.error.remove(),
             item.error_report_key.remove(),
@@ -194,6 +247,21 @@ def fail(object_key: str, file_id: str, error: str) -> None:
     _update_content(object_key, file_id, [item.status.set(FileStatus.FAILED.value), item.error.set(error)])
 
 
+def give_up(object_key: str, file_id: str | None, error: str) -> bool:
+    """Mark a file that is still to settle `failed` for good (its message failed on its last delivery); False if
+    it settled meanwhile, follows another content than `file_id` or has no record. With no `file_id` (the split
+    gave up) the item follows no content any more, so that the event, redriven from the dead-letter queue once
+    the cause is fixed, splits the file afresh."""
+    item = MeteringFileRecord
+    unsettled = item.status == FileStatus.COPIED.value
+    actions: list[Action] = [item.status.set(FileStatus.FAILED.value), item.error.set(error)]
+    if file_id is None:
+        actions.append(item.file_id.remove())
+    else:
+        unsettled &= item.file_id == file_id
+    return _update_if(MeteringFileRecord(object_key), actions, unsettled)
+
+
 def chunk_counted(file_id: str, chunk: int) -> bool:
     try:
         CountedChunk.get(_marker_key(file_id, chunk))
@@ -202,16 +270,26 @@ def chunk_counted(file_id: str, chunk: int) -> bool:
     return True
 
 
-def count_chunk(object_key: str, file_id: str, chunk: int, rows_stored: int, rows_rejected: int) -> bool:
+def count_chunk(object_key: str, file_id: str, chunk: int, rows: ChunkRows) -> bool:
     """Add the chunk's rows to the file's counts unless it was counted already (then False)."""
     item = MeteringFileRecord
-    marker = CountedChunk(_marker_key(file_id, chunk), rows_stored=rows_stored, rows_rejected=rows_rejected)
+    marker = CountedChunk(
+        _marker_key(file_id, chunk),
+        rows_stored=rows.stored,
+        rows_rejected=rows.rejected,
+        rows_wrong_season=rows.wrong_season,
+    )
 
     def count(transaction: TransactWrite) -> None:
         transaction.save(marker, condition=CountedChunk.object_key.does_not_exist())
         transaction.update(
             MeteringFileRecord(object_key),
-            actions=[item.chunks_done.add(1), item.rows_stored.add(rows_stored), item.rows_rejected.add(rows_rejected)],
+            actions=[
+                item.chunks_done.add(1),
+                item.rows_stored.add(rows.stored),
+                item.rows_rejected.add(rows.rejected),
+                item.rows_wrong_season.add(rows.wrong_season),
+            ],
             condition=item.file_id == file_id,
         )
 

@@ -4,8 +4,10 @@ Streaming from the S3 body to the chunk uploads: memory holds one compressed chu
 Everything written is named after the file id (object key + ETag), so a redelivered event or a re-run after
 a timeout writes the same chunks and messages again, and the ingestion counts each chunk once.
 
-A file that can never be read (not a metering file name, not decompressible) ends `failed` and is not retried;
-anything else that goes wrong (S3, DynamoDB, SQS) raises, and SQS retries the whole split.
+A file that can never be read (not a metering file name, not decompressible, quarter-hour rows in an hourly kind)
+ends `failed` and is not retried; anything else that goes wrong (S3, DynamoDB, SQS) raises, and SQS retries the
+whole split. On the event's last delivery the file is marked `failed` with that error before the event goes to the
+dead-letter queue: nothing else would ever settle it.
 """
 
 import gzip
@@ -16,9 +18,11 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
 from shared.core.clients.object_store import ObjectChangedError, ObjectStore
-from shared.core.observability import logger
+from shared.core.observability import logger, metrics
 from shared.metering import layout
 from shared.metering.dal import files
 from shared.metering.decompression import open_text
@@ -26,6 +30,7 @@ from shared.metering.errors import MeteringFileError
 from shared.metering.file_names import parse_file_name
 from shared.metering.line_chunks import LineChunk, Read, split_lines
 from shared.metering.models import MeteringFile
+from shared.metering.quarter_hours import refusing_quarter_hours
 from shared.metering.queue_messages import ChunkMessage
 
 LINES_PER_CHUNK = 200_000  # ~15 MB of text, ~2 MB gzipped: parsed and stored in seconds by one function
@@ -40,7 +45,15 @@ class MeteringFileSplitter:
         self._objects = objects
         self._chunk_queue = chunk_queue
 
-    def split(self, bucket: str, object_key: str, etag: str) -> None:
+    def split(self, bucket: str, object_key: str, etag: str, *, last_delivery: bool = False) -> None:
+        try:
+            self._split(bucket, object_key, etag)
+        except Exception as error:
+            if last_delivery and files.give_up(object_key, None, f"the split failed on every delivery: {_said(error)}"):
+                metrics.add_metric(name="FilesFailed", unit=MetricUnit.Count, value=1)
+            raise
+
+    def _split(self, bucket: str, object_key: str, etag: str) -> None:
         if bucket != self._objects.bucket or not object_key.startswith(layout.RAW_PREFIX):
             logger.warning(
                 "not a raw metering file of this bucket, ignored", extra={"bucket": bucket, "key": object_key}
@@ -62,6 +75,7 @@ class MeteringFileSplitter:
         except MeteringFileError as error:
             logger.warning("the file cannot be read", extra=log | {"error": str(error)})
             files.fail(object_key, file_id, str(error))
+            metrics.add_metric(name="FilesFailed", unit=MetricUnit.Count, value=1)
             return
         files.record_chunks_total(object_key, file_id, len(chunks))
         self._chunk_queue.send(
@@ -83,7 +97,7 @@ class MeteringFileSplitter:
 
     def _split_readable(self, body: BinaryIO, name: str, file_id: str) -> list[LineChunk]:
         """The file's chunks; MeteringFileError when its name or its data cannot be read."""
-        parse_file_name(name)
+        kind = parse_file_name(name).kind
 
         def write_chunk(chunk: LineChunk, blocks: Iterator[bytes]) -> None:
             compressed = io.BytesIO()
@@ -96,7 +110,12 @@ class MeteringFileSplitter:
             )
 
         with open_text(body) as text:
-            return split_lines(_reporting_corrupt_data(text.buffer.read), LINES_PER_CHUNK, write_chunk)
+            read = refusing_quarter_hours(_reporting_corrupt_data(text.buffer.read), kind.value)
+            return split_lines(read, LINES_PER_CHUNK, write_chunk)
+
+
+def _said(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _recorded_copy(object_key: str) -> MeteringFile:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from shared.metering.dal import metering
 from shared.metering.hour_groups import HourValues, SupplyPointMonth
-from shared.metering.readings import Quality, Source
+from shared.metering.readings import Quality, Source, StoredHours
 from shared.pv.models import GeneratedHour
 
 
@@ -35,7 +35,7 @@ def save_generation(house_id: str, month: str, hours: Iterable[GeneratedHour], r
     return sum(len(values) for values in by_month.values())
 
 
-def hourly_generation(house_id: str, start_utc: int, end_utc: int) -> list[int | None]:
-    """Wh produced in each hour of [start_utc, end_utc), in order; None where nothing was read."""
-    stored = metering.stored_hours(generation_point(house_id), start_utc, end_utc)
-    return [None if quality is None else wh for wh, quality in zip(stored.consumption_wh, stored.quality, strict=True)]
+def hourly_generation(house_id: str, start_utc: int, end_utc: int) -> StoredHours:
+    """Wh produced in each hour of [start_utc, end_utc), as the metering columns: quality None where nothing was
+    read."""
+    return metering.stored_hours(generation_point(house_id), start_utc, end_utc)

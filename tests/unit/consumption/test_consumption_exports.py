@@ -17,7 +17,10 @@ from shared.consumption.local_hours import local_hours
 from shared.consumption.models import Consumption, ConsumptionPoint, ConsumptionReport, Granularity, Points
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import Quality, Source, StoredHours
-from shared.tariffs import Tariff
+from shared.supply_points.zones import ElectricZone
+from shared.tariffs import Tariff, TariffSpan
+
+PENINSULA = ElectricZone.PENINSULA
 
 
 def varied_hours(first_day: date, end_day: date, seed: int) -> StoredHours:
@@ -45,7 +48,7 @@ def report(granularity: Granularity, first_day: date, end_day: date, seed: int) 
         granularity=granularity,
         points=points.points(local, hours, granularity),
         totals=points.totals(hours),
-        periods=points.period_totals(local, hours, Tariff.T61TD),
+        periods=points.period_totals(local, hours, [TariffSpan(first_day, end_day, Tariff.T61TD)], PENINSULA),
     )
 
 
@@ -99,6 +102,24 @@ def test_the_csv_rows_are_the_json_points(granularity: Granularity) -> None:
 def test_points_hold_every_field_of_a_point_in_its_order() -> None:
     columns = [field.name for field in fields(Points)][1:]
     assert ["start", "end", *columns] == list(ConsumptionPoint.model_fields)
+
+
+def test_a_range_whose_tariff_changes_writes_each_split_with_its_days() -> None:
+    first_day, end_day = RANGES[0]
+    answer = report(Granularity.DAY, first_day, end_day, seed=5)
+    middle = date(2024, 3, 30)
+    spans = [TariffSpan(first_day, middle, Tariff.T20TD, assumed=True), TariffSpan(middle, end_day, Tariff.T30TD)]
+    local = local_hours(first_day, end_day, MADRID)
+    hours = varied_hours(first_day, end_day, 5)
+    mixed = replace(answer, periods=points.period_totals(local, hours, spans, PENINSULA))
+    periods = json.loads(report_json(mixed))["periods"]
+    assert (periods["tariff"], periods["assumed"]) == ("mixed", True)
+    assert [(split["tariff"], split["assumed"], split["from"], split["to"]) for split in periods["by_tariff"]] == [
+        ("2.0TD", True, "2024-03-28", "2024-03-30"),
+        ("3.0TD", False, "2024-03-30", "2024-04-02"),
+    ]
+    assert list(periods["by_tariff"][1]) == ["tariff", "assumed", "from", "to", "P1", "P2", "P3", "P4", "P5", "P6"]
+    assert "P1" not in periods
 
 
 def test_a_label_holding_a_comma_is_still_written_right() -> None:

@@ -30,6 +30,7 @@ from shared.datadis.clients.datadis_api import (
 )
 from shared.datadis.models import AuthorizationStatusId
 from shared.datadis.readings import hourly_readings
+from shared.supply_points.zones import MADRID
 
 HOLDER, CUPS = "12345678Z", "ES0021000087654321MF0F"
 NOW = datetime(2025, 1, 15, 12, tzinfo=UTC)
@@ -146,7 +147,7 @@ def test_a_month_of_consumption_comes_as_datadis_rows_with_decimal_numbers(
     rows = read_month(api, "2024/10")
     assert len(rows) == 31 * 24  # the fall-back day merges its repeated hour
     assert isinstance(rows[0]["consumptionKWh"], Decimal)
-    result = hourly_readings(rows)
+    result = hourly_readings(rows, MADRID)
     assert (len(result.readings), result.bad_rows) == (31 * 24 + 1, ())
 
 

@@ -25,3 +25,19 @@ def test_a_large_report_spills_to_disk_and_reads_whole() -> None:
         rows = list(csv.reader(io.TextIOWrapper(report.contents(), encoding="utf-8", newline="")))
     assert len(rows) == 50_001
     assert rows[-1] == ["50000", "wrong field count: 1", "x" * 40]
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text() -> None:
+    with ErrorReport(first_line=1) as report:
+        for line, row in enumerate(['=HYPERLINK("http://x")', "+1", "-1;2", "@SUM(A1)", "\tx", "ES1;=1"], 1):
+            report.add(Rejection(line, row, row))
+        text = report.contents().read().decode("utf-8")
+    cells = [row[1:] for row in list(csv.reader(io.StringIO(text)))[1:]]
+    assert cells == [
+        ['\'=HYPERLINK("http://x")'] * 2,
+        ["'+1"] * 2,
+        ["'-1;2"] * 2,
+        ["'@SUM(A1)"] * 2,
+        ["'\tx"] * 2,
+        ["ES1;=1"] * 2,  # only a formula at the start of a cell runs
+    ]

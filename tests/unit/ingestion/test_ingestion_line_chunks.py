@@ -3,7 +3,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.metering.line_chunks import LineChunk, split_lines
+from shared.metering import line_chunks
+from shared.metering.errors import MeteringFileError
+from shared.metering.line_chunks import MAX_LINE_BYTES, LineChunk, split_lines
 
 
 def cut(data: bytes, lines_per_chunk: int, read_size: int | None = None) -> list[tuple[LineChunk, bytes]]:
@@ -61,3 +63,20 @@ def test_an_empty_file_is_one_empty_chunk() -> None:
 def test_a_chunk_holds_at_least_one_line() -> None:
     with pytest.raises(ValueError, match="at least one line"):
         cut(b"a\n", 0)
+
+
+@pytest.mark.parametrize("read_size", [None, 7, 1000])
+def test_a_line_longer_than_the_cap_refuses_the_file_naming_it(read_size: int | None) -> None:
+    longest = b"x" * MAX_LINE_BYTES + b"\n"
+    assert len(cut(lines(3) + longest, 2, read_size)) == 2  # at the cap: fine
+    with pytest.raises(MeteringFileError, match=f"line 4 is longer than {MAX_LINE_BYTES} bytes"):
+        cut(lines(3) + b"y" + longest + lines(2), 2, read_size)
+    with pytest.raises(MeteringFileError, match="line 2 is longer"):
+        cut(lines(1) + b"z" * (3 * MAX_LINE_BYTES), 2, read_size)  # no newline ever comes
+
+
+def test_a_file_decompressing_beyond_the_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(line_chunks, "MAX_BYTES", 100)
+    assert len(cut(lines(10)[:100], 5)) >= 1
+    with pytest.raises(MeteringFileError, match="more than 100 bytes once decompressed"):
+        cut(lines(20), 5, 10)

@@ -1,7 +1,6 @@
 import io
 import itertools
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import pytest
 from metering_samples import compress, day_hours, f5d_row, file_bytes, make_cups, p5d_row, wrong_letters
@@ -172,12 +171,13 @@ GOOD = f5d_row(CUPS_22, *APRIL_FIRST[0][:2])
         (f5d_row(CUPS_22, "2024/04/01 1:00", "1"), "timestamp: '2024/04/01 1:00' is not a whole hour"),
         (f5d_row(CUPS_22, "2024/04/31 01:00", "1"), "timestamp: '2024/04/31 01:00' is not a real date"),
         (f5d_row(CUPS_22, "2024/03/31 02:00", "1"), "timestamp: 2024/03/31 02:00 does not exist in Europe/Madrid"),
-        (f5d_row(CUPS_22, "2024/04/01 05:00", "0"), "season: 0 (winter time) is not the time in force"),
         (f5d_row(CUPS_22, "2024/04/01 05:00", "2"), "season: '2' is neither 0"),
         (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ai="-4"), "ai (consumption): negative energy -4"),
         (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ai="4.5"), "ai (consumption): '4.5' is not a whole number of Wh"),
         (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ai=""), "ai (consumption): empty"),
         (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ai="1" * 5000), "ai (consumption): a number of 5000 digits"),
+        (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ai="2147483648"), "ai (consumption): 2147483648 Wh is more than"),
+        (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ae="9" * 12), "ae (surplus): 999999999999 Wh is more than"),
         (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ae="-1"), "ae (surplus): negative energy -1"),
         (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], ae="x"), "ae (surplus): 'x' is not a whole number of Wh"),
         (f5d_row(CUPS_22, *APRIL_FIRST[1][:2], method="7"), "method: '7' is not a method of obtaining"),
@@ -215,15 +215,54 @@ def test_the_name_suffix_is_not_trusted_for_the_compression() -> None:
     assert len(readings) == 24
 
 
-def test_the_canary_zone_can_be_given() -> None:
-    canary = ZoneInfo("Atlantic/Canary")
-    label, season, start = next(day_hours(date(2024, 7, 1), canary))
+CANARY_CUPS = [make_cups(600_000_000_001, distributor="0031"), make_cups(600_000_000_002, distributor="0401")]
+
+
+def test_canary_cups_ranges_are_read_in_canary_time() -> None:
+    assert [cups[:7] for cups in CANARY_CUPS] == ["ES00316", "ES04016"]
+    for cups in CANARY_CUPS:
+        readings, rejections = parse_rows(
+            [
+                f5d_row(cups, "2025/01/15 11:00", "0"),
+                f5d_row(cups, "2025/03/30 02:00", "1"),  # Canary midnight of the spring-forward day
+                f5d_row(cups, "2025/10/26 01:00", "1"),
+                f5d_row(cups, "2025/10/26 01:00", "0"),  # the repeated Canary hour
+            ]
+        )
+        assert rejections == []
+        assert [reading.hour_start_utc for reading in readings] == [
+            1736935200,  # 2025-01-15T10:00Z
+            1743292800,  # 2025-03-30T00:00Z
+            1761433200,  # 2025-10-25T23:00Z
+            1761436800,  # 2025-10-26T00:00Z
+        ]
+
+
+def test_other_cups_keep_peninsular_time_in_the_same_file() -> None:
+    readings, rejections = parse_rows(
+        [f5d_row(CANARY_CUPS[0], "2025/01/15 11:00", "0"), f5d_row(CUPS_22, "2025/01/15 11:00", "0")]
+    )
+    assert rejections == []
+    assert [reading.hour_start_utc for reading in readings] == [1736935200, 1736931600]  # 10:00Z and 09:00Z
+
+
+def test_a_season_flag_the_calendar_contradicts_keeps_the_row_and_is_reported_with_its_line() -> None:
+    wrong: list[int] = []
     rejections: list[Rejection] = []
+    rows = [
+        f5d_row(CUPS_22, "2024/04/01 05:00", "0"),  # summer time in April
+        f5d_row(CUPS_22, "2024/04/01 06:00", "1"),
+        f5d_row(CUPS_22, "2024/10/27 02:00", "1"),  # the repeated hour: the flag chooses, nothing to report
+        f5d_row(CUPS_22, "2024/10/27 02:00", "0"),
+        f5d_row(CUPS_22, "2024/04/01 07:00", "2"),  # not a flag: rejected, not reported
+    ]
     readings = list(
-        read_metering_file(F5D_NAME, io.BytesIO(file_bytes([f5d_row(CUPS_22, label, season)])),
-                           on_reject=rejections.append, zone=canary)
+        read_metering_file(F5D_NAME, io.BytesIO(file_bytes(rows)), on_reject=rejections.append,
+                           on_wrong_season=wrong.append)
     )  # fmt: skip
-    assert readings[0].hour_start_utc == start == 1719788400  # 2024-07-01T00:00+01:00
+    assert [reading.hour_start_utc for reading in readings] == [1711936800, 1711940400, 1729983600, 1729987200]
+    assert wrong == [1]
+    assert [rejection.line_number for rejection in rejections] == [5]
 
 
 def test_a_wrong_file_name_fails_before_anything_is_read() -> None:
