@@ -39,10 +39,10 @@ def _machine_clients_section(state: dict[str, Any]) -> str:
         "\nMachine clients (billing systems: POST /imports) get client-credentials tokens from a local stand-in",
         f"for Cognito's /oauth2/token (moto has none): {state['token_url']}",
     ]
-    for name, client in clients.items():
+    for source, client in clients.items():
         credentials = shlex.quote(f"{client['client_id']}:{client['client_secret']}")
         lines += [
-            f"  {name}: client id {client['client_id']}, secret {client['client_secret']}",
+            f"  billing system {source}: client id {client['client_id']}, secret {client['client_secret']}",
             f"  curl -s -u {credentials} -d grant_type=client_credentials -d scope=imports/write {state['token_url']}",
         ]
     return "\n".join(lines) + "\n"

@@ -101,6 +101,13 @@ class Deployment:
         """False when the resource's Condition is false (CloudFormation would not create it)."""
         return resource.condition is None or self.condition(resource.condition)
 
+    def set_parameter(self, name: str, value: Any) -> None:
+        """A parameter whose value exists only once resources do (e.g. the ids of clients created in the user
+        pool); what was provisioned before keeps the value it saw."""
+        if name not in self.template.parameters:
+            raise TemplateError(f"no parameter {name!r} in the template")
+        self._parameter_overrides[name] = value
+
     # ---------------------------------------------------------------- intrinsic functions
 
     def resolve(self, value: Any) -> Any:
@@ -138,6 +145,10 @@ class Deployment:
 
     def get_att(self, logical_id: str, attribute: str) -> str:
         resource = self._provisioned.get(logical_id)
+        if resource is None and attribute == "Arn" and self._is_implicit_function_role(logical_id):
+            # The role SAM creates for a function without `Role`; locally every function runs with the same
+            # credentials, so it only needs a name (e.g. in a queue policy, which moto does not enforce).
+            return f"arn:aws:iam::{self.account_id}:role/{self.default_physical_name(logical_id)}"
         if resource is None:
             raise TemplateError(f"Fn::GetAtt {logical_id}.{attribute}: {logical_id} is not provisioned locally")
         try:
@@ -146,6 +157,15 @@ class Deployment:
             raise TemplateError(
                 f"Fn::GetAtt {logical_id}.{attribute}: available locally: {sorted(resource.attributes)}"
             ) from None
+
+    def _is_implicit_function_role(self, logical_id: str) -> bool:
+        function = self.template.resources.get(logical_id.removesuffix("Role"))
+        return (
+            logical_id.endswith("Role")
+            and function is not None
+            and function.type == "AWS::Serverless::Function"
+            and "Role" not in function.properties
+        )
 
     def condition(self, name: Any) -> bool:
         if name not in self.template.conditions:

@@ -46,7 +46,8 @@ def http_api_event(
     - `headers`: names are lower-cased; a `cookie` header moves to the `cookies` list (as API Gateway does).
     - `jwt_claims`: the verified token's claims, or None for a route without authorizer. They are turned
       into strings as API Gateway's JWT authorizer does (`["operators"]` -> "[operators]", 1700000000 ->
-      "1700000000", true -> "true"); `scopes` comes from the `scope` claim (None for ID tokens).
+      "1700000000", true -> "true"). `scopes` is None: API Gateway fills it only on routes that declare
+      AuthorizationScopes, which the template does not (the `scope` claim is among the claims).
     Optional keys (queryStringParameters, pathParameters, body, cookies) are absent when empty, as in AWS.
     """
     method = method.upper()
@@ -97,12 +98,9 @@ def http_api_event(
 
 
 def jwt_authorizer_context(claims: Mapping[str, Any]) -> dict[str, Any]:
-    """requestContext.authorizer.jwt as API Gateway fills it from a verified token's claims."""
-    scope = claims.get("scope")
-    return {
-        "claims": {name: stringify_claim(value) for name, value in claims.items()},
-        "scopes": str(scope).split() if scope else None,
-    }
+    """requestContext.authorizer.jwt as API Gateway fills it from a verified token's claims, on a route with
+    no AuthorizationScopes."""
+    return {"claims": {name: stringify_claim(value) for name, value in claims.items()}, "scopes": None}
 
 
 def stringify_claim(value: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 
 from local.aws_server import AwsServer, AwsServerError
+from local.billing_systems import LOCAL_SOURCES, create_billing_system_client
 from local.datadis import DatadisStandIn
 from local.deployment import Deployment, export_function_environments
 from local.event_sources import StackContext, start_event_sources
@@ -38,6 +39,7 @@ OPERATORS_GROUP = "operators"
 DATADIS_URL_PARAMETER = "DatadisBaseUrl"
 DATADIS_ACCOUNT_SECRET = "DatadisCredentialsSecret"
 SOLAREDGE_URL_PARAMETER = "SolarEdgeBaseUrl"
+BILLING_SYSTEM_CLIENTS_PARAMETER = "BillingSystemClientIds"
 # The stack parameters the local stack deploys with, whatever their defaults: people and scripts sign in with
 # USER_PASSWORD_AUTH here (SRP needs a client library).
 LOCAL_PARAMETERS = {"AllowUserPasswordAuth": "true"}
@@ -97,6 +99,7 @@ class LocalStack:
         )
         store_datadis_account(deployment, datadis.username, datadis.password)
         user_pool_id, client_id = self._seed_operator(deployment)
+        billing_systems = self._create_billing_systems(deployment, user_pool_id)
         export_function_environments(deployment)
         functions = self._load_functions(deployment)
         context = StackContext(
@@ -118,7 +121,8 @@ class LocalStack:
             ) from error
         for source in sources:
             self._running.callback(source.stop)
-        token_endpoint = start_token_endpoint(deployment, port=settings.token_port)  # moto has no /oauth2/token
+        # moto has no /oauth2/token
+        token_endpoint = start_token_endpoint(deployment, billing_systems, port=settings.token_port)
         self._running.callback(token_endpoint.stop)
         self.state = {
             "aws_endpoint": aws_endpoint,
@@ -213,6 +217,14 @@ class LocalStack:
         except cognito.exceptions.InvalidPasswordException as error:
             raise StackStartError(f"LOCAL_OPERATOR_PASSWORD does not satisfy the user pool: {error}") from error
         return user_pool_id, str(deployment.ref(clients[0].logical_id))
+
+    def _create_billing_systems(self, deployment: Deployment, user_pool_id: str) -> dict[str, dict[str, str]]:
+        """A machine client for each of two billing systems, by source, accepted by the API's authorizer as
+        BillingSystemClientIds makes it accept them in AWS (set before the gateway reads it)."""
+        cognito = boto3.client("cognito-idp", region_name=deployment.region)
+        clients = {source: create_billing_system_client(cognito, user_pool_id, source) for source in LOCAL_SOURCES}
+        deployment.set_parameter(BILLING_SYSTEM_CLIENTS_PARAMETER, [c["client_id"] for c in clients.values()])
+        return clients
 
     def _load_functions(self, deployment: Deployment) -> dict[str, FunctionRuntime]:
         functions = {}

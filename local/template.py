@@ -156,6 +156,10 @@ class FunctionSpec:
             api = props.get("ApiId")
             api_id = api["Ref"] if isinstance(api, dict) and "Ref" in api else None
             auth = props.get("Auth") or {}
+            if auth.get("AuthorizationScopes"):
+                # API Gateway then checks the token's scopes and passes them in jwt.scopes; the local gateway
+                # does neither, so that it never passes what API Gateway would not.
+                raise TemplateError(f"{self.logical_id}.{event.name}: AuthorizationScopes are not run locally")
             routes.append(
                 HttpRoute(
                     function_id=self.logical_id,

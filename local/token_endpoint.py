@@ -203,11 +203,17 @@ class _TokenRequestHandler(BaseHTTPRequestHandler):
         """Silenced: refusals are logged through `logging`."""
 
 
-def start_token_endpoint(deployment: Deployment, *, host: str = "127.0.0.1", port: int = 0) -> TokenEndpoint:
-    """The token endpoint of the template's user pool, started; its machine clients (those allowing the
-    client-credentials flow) are published with their secrets, which are local and throwaway."""
-    template = deployment.template
-    pool_id = str(deployment.ref(template.user_pool().logical_id))
+def start_token_endpoint(
+    deployment: Deployment,
+    machine_clients: Mapping[str, Mapping[str, str]],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> TokenEndpoint:
+    """The token endpoint of the template's user pool, started; it serves any client of the pool, and publishes
+    `machine_clients` (the billing systems' clients, by source) with their secrets, which are local and
+    throwaway."""
+    pool_id = str(deployment.ref(deployment.template.user_pool().logical_id))
     cognito = boto3.client("cognito-idp", region_name=deployment.region)
 
     def describe_client(client_id: str) -> Mapping[str, Any] | None:
@@ -216,17 +222,6 @@ def start_token_endpoint(deployment: Deployment, *, host: str = "127.0.0.1", por
         except (cognito.exceptions.ResourceNotFoundException, cognito.exceptions.InvalidParameterException):
             return None
 
-    machine_clients = {}
-    for client in template.user_pool_clients():
-        if not deployment.is_created(client) or CLIENT_CREDENTIALS not in (
-            deployment.resolve(client.properties).get("AllowedOAuthFlows") or []
-        ):
-            continue
-        described = describe_client(str(deployment.ref(client.logical_id))) or {}
-        machine_clients[client.logical_id] = {
-            "client_id": str(described.get("ClientId")),
-            "client_secret": str(described.get("ClientSecret")),
-        }
     endpoint = TokenEndpoint(
         describe_client=describe_client,
         issuer=f"https://cognito-idp.{deployment.region}.amazonaws.com/{pool_id}",

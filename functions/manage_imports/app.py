@@ -13,6 +13,7 @@ from shared.core.http.idempotency import create_once
 from shared.core.http.resolver import build_resolver, current_event, lambda_handler_for
 from shared.core.settings import FunctionSettings
 from shared.imports.callers import ImportsCaller, imports_caller
+from shared.imports.clients.billing_systems import BillingSystemClients
 from shared.imports.models import ImportReceipt, ImportReport, ImportSubmission
 from shared.imports.services import reports, submissions
 
@@ -21,9 +22,11 @@ class Settings(FunctionSettings):
     idempotency_table: str
     imports_table: str
     import_queue_url: str
+    user_pool_id: str
 
 
 settings = Settings.load()
+billing_systems = BillingSystemClients(settings.user_pool_id)
 
 
 router = Router()
@@ -33,7 +36,7 @@ queue = MessageQueue(settings.import_queue_url, parallel_calls=16)  # 10,000 mes
 def _importers_only(model: Any, *error_statuses: int, status: int = 200) -> dict[int, OpenAPIResponse]:
     documented = responses(model, 403, *error_statuses, status=status)
     documented[403] = documented[403] | {
-        "description": "Only operators, and billing systems' machine clients (scope imports/write)"
+        "description": "Only operators, and billing systems' own machine clients (scope imports/write)"
     }
     return documented
 
@@ -64,8 +67,7 @@ def get_import(import_id: str) -> ImportReport:
 
 
 def _caller() -> ImportsCaller:
-    authorizer = current_event(router).request_context.authorizer
-    return imports_caller(authorizer.jwt_claim, authorizer.jwt_scopes)
+    return imports_caller(current_event(router).request_context.authorizer.jwt_claim, billing_systems.source_of)
 
 
 app = build_resolver(router)

@@ -1,5 +1,5 @@
-"""SQS (SupplyPointLinked events, through SupplyPointLinkedRule) -> the import messages held for that supply
-point stored in the house that links it now."""
+"""SQS (SupplyPointLinked events, through SupplyPointLinkedRule, and the releases import functions ask for) ->
+a page of the import messages held for that supply point stored in the house that links it now."""
 
 from typing import Any
 
@@ -7,18 +7,20 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.core.clients.message_queue import MessageQueue
 from shared.core.observability import logger, metrics
-from shared.imports.models import SupplyPointLinkedRecord
+from shared.imports.models import ReleaseRecord
 from shared.imports.services.importing import ImportingSettings, take_up_held
 
 settings = ImportingSettings.load()
+release_queue = MessageQueue(settings.release_queue_url)
 
-processor = BatchProcessor(event_type=EventType.SQS, model=SupplyPointLinkedRecord)
+processor = BatchProcessor(event_type=EventType.SQS, model=ReleaseRecord)
 
 
-def record_handler(record: SupplyPointLinkedRecord) -> None:
-    linked = record.body.detail
-    take_up_held((linked.energy, linked.supply_point))
+def record_handler(record: ReleaseRecord) -> None:
+    release = record.body.detail
+    take_up_held((release.energy, release.supply_point), release_queue)
 
 
 @logger.inject_lambda_context

@@ -75,17 +75,22 @@ class Rejection:
     external_id: str | None = None
 
 
-def parse_message(body: str) -> ImportMessage | Rejection:
+def parse_message(body: str, bound_source: str | None = None) -> ImportMessage | Rejection:
+    """`bound_source`: the only source allowed (that of the billing system's client which posted it)."""
     try:
         raw = json.loads(body)
     except ValueError as error:
         return Rejection("the message is not valid JSON", (FieldProblem("body", f"invalid JSON: {error}"),))
+    except RecursionError:
+        return Rejection("the message is nested too deeply", (FieldProblem("body", "nested too deeply"),))
     try:
         envelope = ImportEnvelope.model_validate(raw)
     except ValidationError as invalid:
         return _rejection(raw, field_problems(invalid))
     kind = envelope.kind.billing_kind
     problems: list[FieldProblem] = []
+    if bound_source is not None and envelope.source != bound_source:
+        problems.append(FieldProblem("source", f"this billing system's client may only send source {bound_source}"))
     try:
         cups = normalise_cups(envelope.cups, kind.energy)
     except InvalidCups as error:

@@ -1,21 +1,21 @@
 """Billing-system imports (docs/api.md, "Billing-system import"): where a message is counted, what became of it,
 and what the imports API answers.
 
-The SupplyPointLinked events the release function receives: EventBridge events delivered through SQS.
-
-Only `detail` is read: the rule already matched source and detail-type (and moto's events lack `account`,
-which Powertools' EventBridgeModel requires)."""
+The release function receives SupplyPointLinked events (EventBridge events delivered through SQS) and the
+releases the import functions ask for, shaped as those events' `detail`. Only `detail`, and of it only the
+supply point, is read: the rule already matched source and detail-type (and moto's events lack `account`, which
+Powertools' EventBridgeModel requires)."""
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from pydantic import BaseModel, Field, Json, RootModel
 
 from shared.core.errors import FieldProblem
 from shared.core.models import FieldError, Timestamp
-from shared.supply_points.models import SupplyPointLinked
+from shared.supply_points.cups import Energy
 
 MAX_MESSAGES_PER_IMPORT = 10_000
 
@@ -43,6 +43,7 @@ class ReceivedMessage:
     body: str
     ref: MessageRef
     deliveries: int | None = None  # SQS's receive count; None when a held message is taken up again
+    bound_source: str | None = None  # the source of the billing system's client that posted it: the only one allowed
 
     def is_last_delivery(self, max_receives: int) -> bool:
         return self.deliveries is not None and self.deliveries >= max_receives
@@ -86,6 +87,10 @@ class ImportStatus(StrEnum):
 
 
 class RejectedMessage(BaseModel):
+    """A rejected message, or an unmatched one kept for operators for a reason (e.g. it is not the current
+    holder's)."""
+
+    outcome: Literal[OutcomeKind.REJECTED, OutcomeKind.UNMATCHED]
     position: int | None = Field(description="Index of the message in the posted array")
     sqs_message_id: str | None = Field(description="For a message sent straight to the queue")
     source: str | None
@@ -102,13 +107,20 @@ class ImportReport(BaseModel):
     duplicates: int
     unmatched: int = Field(description="Kept until a house links the message's CUPS, then stored")
     rejected: int
-    errors: list[RejectedMessage]
+    errors: list[RejectedMessage] = Field(description="Each rejected message, and each unmatched one with a reason")
     created_at: Timestamp | None = None
 
 
-class SupplyPointLinkedEvent(BaseModel):
-    detail: SupplyPointLinked
+class HeldMessagesRelease(BaseModel):
+    """The supply point whose held messages are to be taken up (a SupplyPointLinked detail's fields)."""
+
+    energy: Energy
+    supply_point: str
 
 
-class SupplyPointLinkedRecord(SqsRecordModel):
-    body: Json[SupplyPointLinkedEvent]
+class ReleaseRequest(BaseModel):
+    detail: HeldMessagesRelease
+
+
+class ReleaseRecord(SqsRecordModel):
+    body: Json[ReleaseRequest]

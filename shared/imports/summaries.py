@@ -29,13 +29,18 @@ def summarise(
         duplicates=counts[OutcomeKind.DUPLICATE],
         unmatched=counts[OutcomeKind.UNMATCHED],
         rejected=counts[OutcomeKind.REJECTED],
-        errors=[_rejected(ref, outcome) for ref, outcome in outcomes if outcome.kind is OutcomeKind.REJECTED],
+        errors=[
+            _error(ref, outcome)
+            for ref, outcome in outcomes
+            if outcome.kind is OutcomeKind.REJECTED or (outcome.kind is OutcomeKind.UNMATCHED and outcome.reason)
+        ],
         created_at=created_at,
     )
 
 
-def _rejected(ref: MessageRef, outcome: Outcome) -> RejectedMessage:
+def _error(ref: MessageRef, outcome: Outcome) -> RejectedMessage:
     return RejectedMessage(
+        outcome=outcome.kind,
         position=ref.position,
         sqs_message_id=ref.sqs_message_id,
         source=outcome.source,

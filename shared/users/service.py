@@ -6,10 +6,11 @@ import uuid
 from datetime import UTC, datetime
 
 from shared.core.auth import Caller
-from shared.core.errors import ConflictError, FieldProblem, NotFoundError, UniqueValueTakenError
+from shared.core.dal import unique_keys
+from shared.core.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError, UniqueValueTakenError
 from shared.core.models import Page
 from shared.core.paging import PageRequest
-from shared.users.clients.sign_in_accounts import AccountExistsError, SignInAccounts
+from shared.users.clients.sign_in_accounts import AccountExistsError, EmailRefusedError, SignInAccounts
 from shared.users.dal import search_index, users
 from shared.users.dal.users import email_key, register_user
 from shared.users.models import User, UserCreate
@@ -65,7 +66,8 @@ def list_users(caller: Caller, search: str | None, page: PageRequest) -> Page[Us
 
 def create_user(caller: Caller, body: UserCreate, accounts: SignInAccounts) -> User:
     """The sign-in account is created first (Cognito refuses a second account for an email); if the user
-    record then cannot be written, the account is removed again so nothing is left half-created."""
+    record then cannot be written, the account is removed again so nothing is left half-created. An attempt cut
+    short in between (a timeout) leaves an account that no user claims: a retry takes it over."""
     caller.require_operator()
     user = User(
         id=str(uuid.uuid4()),
@@ -76,18 +78,31 @@ def create_user(caller: Caller, body: UserCreate, accounts: SignInAccounts) -> U
         created_at=datetime.now(UTC),
     )
     try:
-        sub = accounts.create(user.email, user.name)
+        sub, created = accounts.create(user.email, user.name), True
     except AccountExistsError:
-        raise _already_used("email", user.email) from None
+        sub, created = _unclaimed_account(user, accounts), False
+    except EmailRefusedError:
+        raise InvalidInputError.on("email", "the sign-in service does not accept this email address") from None
     try:
         register_user(user, sub, search_terms(user.name, user.email, user.nif))
     except BaseException as error:
-        accounts.delete(user.email)
+        if created:  # an account taken over stays: it was there before this request, and may be resumed again
+            accounts.delete(user.email)
         if isinstance(error, UniqueValueTakenError):
             field = "email" if error.key == email_key(user.email) else "nif"
             raise _already_used(field, getattr(user, field)) from None
         raise
     return user
+
+
+def _unclaimed_account(user: User, accounts: SignInAccounts) -> str:
+    """The sub of the email's account when a create was cut short after making it: no user claims the email
+    (read consistently) and the account is in no group (an operator's account is never a user's)."""
+    account = accounts.existing(user.email)
+    if account.groups or unique_keys.owner_of(email_key(user.email)) is not None:
+        raise _already_used("email", user.email)
+    accounts.set_name(user.email, user.name)  # the retry's name wins, as it would have on a first attempt
+    return account.sub
 
 
 def _already_used(field: str, value: str | None) -> ConflictError:

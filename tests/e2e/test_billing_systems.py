@@ -27,6 +27,7 @@ HOUSES = 100
 ACCEPTED_WITHIN_SECONDS = 29  # the function's Timeout (API Gateway gives up at 30 s); measured 8-9 s here
 COMPLETED_WITHIN_SECONDS = 900  # measured 3-4 minutes here: moto answers every request on two shared cores
 POLL_SECONDS = 15  # each report reads every outcome: polling often slows the import down
+SOURCE = "acme-erp"  # one of the two billing systems the local stack creates
 SETTLED_WITHIN_SECONDS = 60
 USER_PASSWORD = "Ana-Local-Pass-2024"
 _serials = iter(range(int(time.time()) % 10**6 * 1000, 10**12))
@@ -38,7 +39,7 @@ def new_cups(suffix: str = "0F") -> str:
 
 
 def machine_token(local_stack: LocalStackHandle, scope: str = "imports/write") -> requests.Response:
-    client = local_stack.state["machine_clients"]["BillingSystemClient"]
+    client = local_stack.state["machine_clients"][SOURCE]
     return requests.post(
         local_stack.state["token_url"],
         auth=(client["client_id"], client["client_secret"]),
@@ -67,7 +68,7 @@ def linked_houses(operator: ApiClient, count: int) -> list[str]:
 
 
 def message(kind: str, cups: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": kind, "source": "e2e-erp", "external_id": uuid.uuid4().hex, "cups": cups, "data": data}
+    return {"kind": kind, "source": SOURCE, "external_id": uuid.uuid4().hex, "cups": cups, "data": data}
 
 
 def report_when(api: ApiClient, import_id: str, done: Callable[[dict[str, Any]], bool], within: float) -> Any:
@@ -262,7 +263,7 @@ def test_a_machine_client_token_may_import_and_a_users_token_may_not(
     assert user.get(f"/imports/{accepted.json()['import_id']}").status_code == 403
 
     assert local_stack.api().post("/imports", json=[{}]).status_code == 401
-    client = local_stack.state["machine_clients"]["BillingSystemClient"]
+    client = local_stack.state["machine_clients"][SOURCE]
     wrong_secret = requests.post(
         local_stack.state["token_url"],
         auth=(client["client_id"], "not-the-secret"),
@@ -271,3 +272,12 @@ def test_a_machine_client_token_may_import_and_a_users_token_may_not(
     )
     assert (wrong_secret.status_code, wrong_secret.json()["error"]) == (400, "invalid_client")
     assert machine_token(local_stack, scope="imports/admin").json()["error"] == "invalid_scope"
+
+
+def test_the_stack_lists_a_client_of_its_own_for_each_of_two_billing_systems(local_stack: LocalStackHandle) -> None:
+    clients = local_stack.state["machine_clients"]
+    assert {source: client["source"] for source, client in clients.items()} == {
+        "acme-erp": "acme-erp",
+        "other-erp": "other-erp",
+    }
+    assert len({client["client_id"] for client in clients.values()}) == 2

@@ -5,18 +5,21 @@ not reported as failures, as the event source mapping does), and the link event 
 The session's deployment is shared: every test uses CUPS of its own and drains the queues it reads."""
 
 import json
+import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from local.billing_systems import create_billing_system_client
 from local.deployment import Deployment
 from local.events import sqs_event, sqs_record
 from local.functions import FunctionRuntime
+from shared.imports.services import importing
 from tests.integration import test_contracts
 from tests.integration.conftest import REGION, Caller, FunctionsApi, Reply
 from tests.integration.test_contract_corrections import replaced_versions
@@ -24,6 +27,7 @@ from tests.integration.test_invoices import ELECTRICITY, GAS
 from tests.integration.test_set_cups import new_cups, put_cups
 
 SOURCE = "erp-test"
+OTHER_SOURCE = "other-erp-test"
 _serials = iter(range(900_000, 10**6))
 
 
@@ -31,11 +35,20 @@ _serials = iter(range(900_000, 10**6))
 class MachineClient:
     """A billing system's client-credentials access token, as API Gateway passes its claims."""
 
-    client_id: str = field(default_factory=lambda: uuid.uuid4().hex[:26])
+    client_id: str
     scope: str = "imports/write"
 
     def claims(self) -> dict[str, Any]:
         return {"sub": self.client_id, "client_id": self.client_id, "token_use": "access", "scope": self.scope}
+
+
+@pytest.fixture(scope="module")
+def billing_systems(cognito: Any, user_pool_id: str) -> dict[str, MachineClient]:
+    """An app client of their own for SOURCE and another billing system."""
+    return {
+        source: MachineClient(create_billing_system_client(cognito, user_pool_id, source)["client_id"])
+        for source in (SOURCE, OTHER_SOURCE)
+    }
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,8 @@ class Queue:
 @dataclass
 class Importer:
     api: FunctionsApi
-    import_queue: Queue
+    import_queue: Queue  # where billing systems send straight
+    posted_queue: Queue  # where POST /imports queues
     dead_letter_queue: Queue
     linked_queue: Queue
 
@@ -99,10 +113,13 @@ class Importer:
         return failed
 
     def consume(self) -> set[str]:
-        """Every queued import message, in one batch (failed ones become visible again at once)."""
-        messages = self.receive(self.import_queue)
-        failed = self.invoke(self.consumer, self.import_queue, messages) if messages else set()
-        self._visible_again(self.import_queue, [m for m in messages if m["MessageId"] in failed])
+        """Every queued import message, in one batch per queue (failed ones become visible again at once)."""
+        failed: set[str] = set()
+        for queue in (self.posted_queue, self.import_queue):
+            messages = self.receive(queue)
+            failed_here = self.invoke(self.consumer, queue, messages) if messages else set()
+            self._visible_again(queue, [m for m in messages if m["MessageId"] in failed_here])
+            failed |= failed_here
         return failed
 
     def release(self) -> None:
@@ -112,7 +129,7 @@ class Importer:
             assert not self.invoke(self.api.runtimes["ReleaseUnmatchedImportsFunction"], self.linked_queue, messages)
 
     def drain(self) -> None:
-        for queue in (self.import_queue, self.dead_letter_queue, self.linked_queue):
+        for queue in (self.import_queue, self.posted_queue, self.dead_letter_queue, self.linked_queue):
             for message in self.receive(queue):
                 self.sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=message["ReceiptHandle"])
 
@@ -132,6 +149,7 @@ def importer(deployment: Deployment, api: FunctionsApi) -> Importer:
     return Importer(
         api,
         _queue(deployment, "ImportQueue"),
+        _queue(deployment, "PostedImportQueue"),
         _queue(deployment, "ImportDeadLetterQueue"),
         _queue(deployment, "SupplyPointLinkedQueue"),
     )
@@ -217,9 +235,9 @@ def test_redelivery_and_re_sending_store_nothing_twice(
 ) -> None:
     sent = [invoice(house), message("electricity_contract", house["electricity_cups"], test_contracts.ELECTRICITY)]
     import_id = importer.submit(operator, sent)
-    queued = importer.receive(importer.import_queue)
+    queued = importer.receive(importer.posted_queue)
     for _ in range(3):  # SQS delivers at least once: the same messages, again and again
-        assert not importer.invoke(importer.consumer, importer.import_queue, queued)
+        assert not importer.invoke(importer.consumer, importer.posted_queue, queued)
     report = importer.report(operator, import_id)
     assert counts(report) == {
         "status": "completed",
@@ -288,6 +306,24 @@ def test_a_batch_of_good_and_bad_messages_fails_only_the_transient_one(
     assert len(documents(api, operator, house, "electricity-invoices")) == 1
 
 
+def test_a_message_nested_too_deeply_to_parse_is_rejected_alone(
+    importer: Importer, api: FunctionsApi, operator: Caller, house: dict[str, Any]
+) -> None:
+    nested = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError, not ValueError
+    deep_data = json.dumps(invoice(house)).replace('"data": {', '"data": {"x": ' + "[" * 500 + "]" * 500 + ", ")
+    import_id = importer.submit(operator, [invoice(house)])
+    ids = [importer.send_straight(body) for body in (nested, deep_data)]
+
+    assert importer.consume() == set()
+
+    assert importer.report(operator, import_id)["stored"] == 1
+    report = importer.report(operator, _queue_day(importer, ids[0]))
+    reasons = {error["sqs_message_id"]: error for error in report["errors"]}
+    assert [e["field"] for e in reasons[ids[0]]["errors"]] == ["body"]
+    assert reasons[ids[1]]["errors"]
+    assert len(documents(api, operator, house, "electricity-invoices")) == 1
+
+
 def test_a_message_failing_on_every_delivery_is_counted_with_its_error_and_dead_lettered(
     importer: Importer, operator: Caller, house: dict[str, Any], deployment: Deployment
 ) -> None:
@@ -296,7 +332,7 @@ def test_a_message_failing_on_every_delivery_is_counted_with_its_error_and_dead_
     for delivery in range(1, 6):  # maxReceiveCount is 5
         assert len(importer.consume()) == 1, delivery
         assert importer.report(operator, import_id)["status"] == ("completed" if delivery == 5 else "processing")
-    assert not importer.receive(importer.import_queue)  # SQS moved it to the dead-letter queue
+    assert not importer.receive(importer.posted_queue)  # SQS moved it to the dead-letter queue
     [dead] = importer.receive(importer.dead_letter_queue)
     assert dead["MessageAttributes"]["position"]["StringValue"] == "0"
     report = importer.report(operator, import_id)
@@ -342,6 +378,26 @@ def test_an_unmatched_message_is_stored_once_a_house_links_its_cups(
     assert len(documents(api, operator, house.body, "electricity-invoices")) == 1
 
 
+def test_a_held_message_expires_through_the_tables_time_to_live(
+    importer: Importer, deployment: Deployment, operator: Caller
+) -> None:
+    table = str(deployment.ref("UnmatchedImportsTable"))
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    ttl = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "ENABLED"
+    cups = electricity_cups()
+    importer.submit(operator, [message("electricity_invoice", cups, ELECTRICITY)])
+    importer.consume()
+
+    [held] = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="supply_point = :p AND begins_with(entry, :m)",
+        ExpressionAttributeValues={":p": {"S": f"electricity#{cups[:20]}"}, ":m": {"S": "message#"}},
+    )["Items"]
+    days_left = (int(held[ttl["AttributeName"]]["N"]) - time.time()) / 86400
+    assert 364 < days_left <= 365
+
+
 def test_a_later_message_takes_up_held_ones_when_the_link_event_was_lost(
     importer: Importer, api: FunctionsApi, operator: Caller, create_user: Any
 ) -> None:
@@ -359,10 +415,66 @@ def test_a_later_message_takes_up_held_ones_when_the_link_event_was_lost(
         operator, [message("electricity_invoice", cups, ELECTRICITY | {"invoice_number": "F-LATER"})]
     )
     importer.consume()
+    assert importer.report(operator, held)["unmatched"] == 1  # released on the release queue, not in the batch
+    importer.release()
 
     assert importer.report(operator, held)["stored"] == 1
     assert importer.report(operator, later)["stored"] == 1
     assert len(documents(api, operator, house.body, "electricity-invoices")) == 2
+
+
+def test_held_messages_are_released_a_bounded_page_per_invocation(
+    importer: Importer, api: FunctionsApi, operator: Caller, create_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "RELEASE_PAGE", 2)
+    cups = electricity_cups()
+    numbers = ["F-PAGE-1", "F-PAGE-2", "F-PAGE-3"]
+    import_id = importer.submit(
+        operator, [message("electricity_invoice", cups, ELECTRICITY | {"invoice_number": n}) for n in numbers]
+    )
+    importer.consume()
+    user = create_user()
+    house = api.request(
+        "POST", f"/users/{user.id}/houses", operator, json_body={"address": "Sol 8", "postal_code": "41002"}
+    )
+    assert put_cups(api, operator, house["id"], {"cups": cups}).status == 200
+
+    importer.release()  # the link's event: one page, and the next one asked for
+    assert (importer.report(operator, import_id)["stored"], importer.report(operator, import_id)["unmatched"]) == (2, 1)
+    importer.release()  # the page asked for
+    assert importer.report(operator, import_id)["stored"] == 3
+    assert len(documents(api, operator, house.body, "electricity-invoices")) == 3
+
+
+def test_documents_starting_before_the_holder_took_the_cups_over_stay_unmatched_for_operators(
+    importer: Importer, api: FunctionsApi, operator: Caller, create_user: Any
+) -> None:
+    cups = electricity_cups()
+    before = message("electricity_invoice", cups, ELECTRICITY | {"invoice_number": "F-PREV"})  # from 2024-04-01
+    held_before = importer.submit(operator, [before])
+    importer.consume()
+    user = create_user()
+    house = api.request(
+        "POST", f"/users/{user.id}/houses", operator, json_body={"address": "Luna 2", "postal_code": "41003"}
+    )
+    assert put_cups(api, operator, house["id"], {"cups": cups, "since": "2024-05-01"}).status == 200
+    importer.release()
+    own = ELECTRICITY | {"invoice_number": "F-OWN", "period_start": "2024-05-01", "period_end": "2024-05-31"}
+    contract = message("electricity_contract", cups, test_contracts.ELECTRICITY)  # from 2024-01-01
+    later = importer.submit(operator, [message("electricity_invoice", cups, own), contract])
+    importer.consume()
+
+    for import_id, unmatched in ((held_before, 1), (later, 1)):
+        report = importer.report(operator, import_id)
+        assert (report["status"], report["unmatched"], report["rejected"]) == ("completed", unmatched, 0)
+        [held] = report["errors"]
+        assert held["outcome"] == "unmatched"
+        assert "before" in held["reason"] and "holder" in held["reason"]
+    [stored] = documents(api, operator, house.body, "electricity-invoices")
+    assert stored["invoice_number"] == "F-OWN"
+    assert documents(api, operator, house.body, "electricity-contracts") == []
+    importer.release()  # asked again: they stay where they are
+    assert importer.report(operator, held_before)["unmatched"] == 1
 
 
 # ---------------------------------------------------------------- the portal's rules hold for imports
@@ -382,9 +494,11 @@ def test_an_overlapping_contract_is_rejected_with_its_reason(
     assert (report["stored"], report["rejected"]) == (1, 1)
     [error] = report["errors"]
     assert error["position"] == 1 and error["external_id"] == overlapping["external_id"]
-    assert "in force" in error["reason"]
     assert sorted(e["field"] for e in error["errors"]) == ["data.end_date", "data.start_date"]
-    assert len(documents(api, operator, house, "electricity-contracts")) == 1
+    [stored] = documents(api, operator, house, "electricity-contracts")
+    # The house's other documents may be another system's, or typed in the portal: named by field only.
+    told = json.dumps(error)
+    assert stored["id"] not in told and "2024-01-01" not in told and "2024-06-30" not in told
 
 
 # ---------------------------------------------------------------- contracts corrected by their billing system
@@ -396,15 +510,15 @@ def test_a_contract_sent_again_with_other_content_corrects_it(
     cups = house["electricity_cups"]
     original = message("electricity_contract", cups, test_contracts.ELECTRICITY | {"end_date": None})
     importer.submit(operator, [original])
-    original_delivery = importer.receive(importer.import_queue)
-    assert not importer.invoke(importer.consumer, importer.import_queue, original_delivery)
+    original_delivery = importer.receive(importer.posted_queue)
+    assert not importer.invoke(importer.consumer, importer.posted_queue, original_delivery)
     [stored] = documents(api, operator, house, "electricity-contracts")
 
     # the customer changed retailer: the billing system sends the contract again, ended
     ended = original | {"data": original["data"] | {"end_date": "2024-06-30"}}
     correction = importer.submit(operator, [ended])
-    correction_delivery = importer.receive(importer.import_queue)
-    assert not importer.invoke(importer.consumer, importer.import_queue, correction_delivery)
+    correction_delivery = importer.receive(importer.posted_queue)
+    assert not importer.invoke(importer.consumer, importer.posted_queue, correction_delivery)
 
     assert counts(importer.report(operator, correction))["stored"] == 1
     [corrected] = documents(api, operator, house, "electricity-contracts")
@@ -416,7 +530,7 @@ def test_a_contract_sent_again_with_other_content_corrects_it(
 
     # either message delivered again changes nothing, and stays counted as stored
     for delivery in (correction_delivery, original_delivery):
-        assert not importer.invoke(importer.consumer, importer.import_queue, delivery)
+        assert not importer.invoke(importer.consumer, importer.posted_queue, delivery)
     assert counts(importer.report(operator, correction))["stored"] == 1
     assert documents(api, operator, house, "electricity-contracts") == [corrected]
     assert len(replaced_versions(house["id"], stored["id"])) == 1
@@ -449,7 +563,7 @@ def test_a_correction_is_checked_like_a_change_from_the_portal(
     assert (report["stored"], report["rejected"]) == (0, 2)
     overlapping, other_kind = report["errors"]
     assert sorted(e["field"] for e in overlapping["errors"]) == ["data.end_date", "data.start_date"]
-    assert before[0]["id"] in overlapping["reason"]  # the later contract, listed first
+    assert before[0]["id"] not in overlapping["reason"]  # named by field only: it may be another system's
     assert [e["field"] for e in other_kind["errors"]] == ["external_id"]  # its id stored an electricity contract
     assert documents(api, operator, house, "electricity-contracts") == before
     assert replaced_versions(house["id"], before[1]["id"]) == []
@@ -494,20 +608,64 @@ def test_a_correction_of_an_invoice_never_stored_is_rejected_on_its_last_deliver
 
 
 def test_machine_clients_see_their_own_imports_and_users_are_forbidden(
-    importer: Importer, operator: Caller, house: dict[str, Any], create_user: Any
+    importer: Importer,
+    operator: Caller,
+    house: dict[str, Any],
+    create_user: Any,
+    billing_systems: dict[str, MachineClient],
 ) -> None:
-    billing_system = MachineClient()
+    billing_system, other_system = billing_systems[SOURCE], billing_systems[OTHER_SOURCE]
     import_id = importer.submit(billing_system, [invoice(house)])
     assert importer.report(billing_system, import_id).status == 200
     assert importer.report(operator, import_id).status == 200
-    assert importer.report(MachineClient(), import_id).status == 404
-    without_scope = MachineClient(scope="aws.cognito.signin.user.admin")
+    assert importer.report(other_system, import_id).status == 404
+    without_scope = MachineClient(billing_system.client_id, scope="aws.cognito.signin.user.admin")
+    no_billing_system = MachineClient("a-client-of-no-billing-system")
     user = create_user().caller
-    for refused in (without_scope, user):
+    for refused in (without_scope, no_billing_system, user):
         assert importer.post(refused, [invoice(house)]).status == 403
         assert importer.report(refused, import_id).status == 403
     assert importer.report(billing_system, "queue-2024-05-03").status == 404  # operators only
     assert importer.report(operator, str(uuid.uuid4())).status == 404
+
+
+def test_a_billing_system_sends_and_corrects_only_its_own_source(
+    importer: Importer, api: FunctionsApi, operator: Caller, house: dict[str, Any], billing_systems: dict[str, Any]
+) -> None:
+    cups = house["electricity_cups"]
+    theirs = message("electricity_contract", cups, test_contracts.ELECTRICITY) | {"source": OTHER_SOURCE}
+    importer.submit(billing_systems[OTHER_SOURCE], [theirs])
+    importer.consume()
+    [contract] = documents(api, operator, house, "electricity-contracts")
+
+    correction = theirs | {"data": test_contracts.ELECTRICITY | {"end_date": "2024-03-31"}}
+    import_id = importer.submit(billing_systems[SOURCE], [correction, invoice(house)])
+    importer.consume()
+
+    report = importer.report(billing_systems[SOURCE], import_id)
+    assert (report["stored"], report["rejected"]) == (1, 1)
+    [error] = report["errors"]
+    assert (error["position"], [e["field"] for e in error["errors"]]) == (0, ["source"])
+    assert documents(api, operator, house, "electricity-contracts") == [contract]
+
+
+def test_import_attributes_are_trusted_only_from_the_apis_own_queue(
+    importer: Importer, operator: Caller, house: dict[str, Any], billing_systems: dict[str, Any]
+) -> None:
+    import_id = importer.submit(billing_systems[SOURCE], [invoice(house)])
+    forged = {
+        "import_id": {"DataType": "String", "StringValue": import_id},
+        "position": {"DataType": "Number", "StringValue": "1"},
+        "source": {"DataType": "String", "StringValue": SOURCE},
+    }
+    sent = importer.sqs.send_message(
+        QueueUrl=importer.import_queue.url, MessageBody=json.dumps(invoice(house)), MessageAttributes=forged
+    )["MessageId"]
+    importer.consume()
+
+    assert counts(importer.report(operator, import_id))["received"] == 1
+    assert importer.report(operator, import_id)["stored"] == 1
+    assert importer.report(operator, _queue_day(importer, sent))["stored"] == 1  # counted where it came from
 
 
 @pytest.mark.parametrize(
@@ -529,7 +687,7 @@ def test_a_posted_import_is_created_once_per_idempotency_key(importer: Importer,
     again = importer.api.request("POST", "/imports", operator, json_body=body, headers=headers)
     assert first.status == again.status == 202 and first.body == again.body
     assert first.headers["location"] == f"/imports/{first['import_id']}"
-    assert len(importer.receive(importer.import_queue)) == 1
+    assert len(importer.receive(importer.posted_queue)) == 1
 
 
 # ---------------------------------------------------------------- helpers
@@ -557,8 +715,9 @@ def _queue_day(importer: Importer, message_id: str) -> str:
 def test_the_import_queue_is_configured_for_its_consumer(deployment: Deployment) -> None:
     """The consumer counts a message dead-lettered on the delivery the queue's redrive policy makes its last;
     a batch in progress never becomes visible to another consumer."""
-    queue = deployment.resolve(deployment.template.resource("ImportQueue").properties)
     consumer = deployment.template.function("ImportInvoicesFunction")
     max_receives = int(deployment.function_environment("ImportInvoicesFunction")["IMPORT_QUEUE_MAX_RECEIVES"])
-    assert max_receives == int(queue["RedrivePolicy"]["maxReceiveCount"]) >= 5
-    assert int(queue["VisibilityTimeout"]) >= 6 * consumer.timeout_seconds
+    for name in ("ImportQueue", "PostedImportQueue"):
+        queue = deployment.resolve(deployment.template.resource(name).properties)
+        assert max_receives == int(queue["RedrivePolicy"]["maxReceiveCount"]) >= 5
+        assert int(queue["VisibilityTimeout"]) >= 6 * consumer.timeout_seconds

@@ -58,6 +58,49 @@ def test_nif_is_unique_and_the_refused_users_account_is_removed(
         cognito.admin_get_user(UserPoolId=user_pool_id, Username=second_email)
 
 
+def test_a_create_cut_short_after_the_sign_in_account_exists_is_resumed(
+    api: FunctionsApi, operator: Caller, cognito: Any, user_pool_id: str
+) -> None:
+    # What an attempt that timed out between Cognito and the Users table leaves: an account and no user.
+    email = unique_email("cut")
+    account = cognito.admin_create_user(
+        UserPoolId=user_pool_id, Username=email, UserAttributes=[{"Name": "email", "Value": email}]
+    )
+    sub = {a["Name"]: a["Value"] for a in account["User"]["Attributes"]}["sub"]
+
+    reply = api.request("POST", "/users", operator, json_body={"name": "Cut Short", "email": email})
+
+    assert reply.status == 201, reply.body
+    assert api.request("GET", "/me", Caller(sub=sub))["id"] == reply["id"]
+    attributes = cognito.admin_get_user(UserPoolId=user_pool_id, Username=email)["UserAttributes"]
+    assert {a["Name"]: a["Value"] for a in attributes}["name"] == "Cut Short"
+    again = api.request("POST", "/users", operator, json_body={"name": "Cut Short", "email": email})
+    assert again.status == 409  # now it is the user's
+
+
+def test_an_operators_sign_in_account_is_never_taken_for_a_user(
+    api: FunctionsApi, cognito: Any, user_pool_id: str, operator: Caller
+) -> None:
+    email = unique_email("staff")
+    cognito.admin_create_user(
+        UserPoolId=user_pool_id, Username=email, UserAttributes=[{"Name": "email", "Value": email}]
+    )
+    cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=email, GroupName="operators")
+
+    reply = api.request("POST", "/users", operator, json_body={"name": "Staff", "email": email})
+
+    assert reply.status == 409
+    assert [error["field"] for error in reply["errors"]] == ["email"]
+    cognito.admin_get_user(UserPoolId=user_pool_id, Username=email)  # still there
+
+
+def test_an_email_the_sign_in_service_refuses_is_a_422_on_email(api: FunctionsApi, operator: Caller) -> None:
+    reply = api.request("POST", "/users", operator, json_body={"name": "Eq", "email": "=@example.com"})
+
+    assert reply.status == 422
+    assert [error["field"] for error in reply["errors"]] == ["email"]
+
+
 @pytest.mark.parametrize(
     ("body", "fields"),
     [

@@ -1,5 +1,6 @@
 """Builds each function's Powertools resolver the same way: validation on, errors as problem details."""
 
+import binascii
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -11,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.auth import Caller, caller_from_claims
-from shared.core.errors import DomainError
+from shared.core.errors import DomainError, FieldProblem
 from shared.core.http.problems import domain_problem, problem_response, validation_problem
 from shared.core.observability import logger
 
@@ -25,7 +26,28 @@ class _InvocationResolver(APIGatewayHttpResolver):
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         self.current_event = cast(APIGatewayProxyEventV2, self._to_proxy_event(cast(dict[str, Any], event)))
         self.lambda_context = context
+        problem = _unreadable_body(self.current_event)
+        if problem is not None:
+            builder = self._response_builder_class(response=problem, serializer=self._serializer, route=None)
+            return builder.build(self.current_event, self._cors)
         return super().resolve(event, context)
+
+
+def _unreadable_body(event: APIGatewayProxyEventV2) -> Response[str] | None:
+    """Bodies are JSON text only. Powertools would try a form or multipart body, and decode a binary one (API
+    Gateway passes a body that is not UTF-8 in base64), and fail on some of them with a 500."""
+    if not event.body:
+        return None
+    media_type = (event.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media_type not in ("", "application/json"):  # none is read as JSON, as Powertools does
+        return problem_response(
+            400, "the request body must be JSON", [FieldProblem("content-type", "must be application/json")]
+        )
+    try:
+        _ = event.decoded_body
+    except (ValueError, binascii.Error):
+        return problem_response(400, "the request body is not valid JSON", [FieldProblem("body", "not UTF-8 text")])
+    return None
 
 
 def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
@@ -36,6 +58,13 @@ def build_resolver(*routers: Router) -> APIGatewayHttpResolver:
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid_request(error: RequestValidationError) -> Response[str]:
         return validation_problem(error.errors())
+
+    @app.exception_handler(RecursionError)  # type: ignore[untyped-decorator]
+    def _nested_too_deeply(_: RecursionError) -> Response[str]:
+        # json.loads raises RecursionError, not ValueError, on a body nested deeper than Python recurses.
+        return problem_response(
+            400, "the request body is nested too deeply", [FieldProblem("body", "nested too deeply")]
+        )
 
     @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
     def _domain_error(error: DomainError) -> Response[str]:

@@ -1,11 +1,14 @@
 """The UnmatchedImports table: messages whose CUPS no house held when they arrived, kept per supply point
 until a house links it, and a marker per supply point that has some waiting (read with the houses of each
-batch, so that a later message for the supply point takes them up even if the link's event was lost)."""
+batch, so that a later message for the supply point takes them up even if the link's event was lost).
+
+Messages that are not the current holder's (they start before the holder took the supply point over) are kept
+apart, for operators, under `<energy>#<supply point>#not-the-holders`: no link ever releases them."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
 from shared.core.dal.tables import TableRecord
@@ -16,6 +19,8 @@ from shared.supply_points.dal.holders import SupplyPoint
 
 _MESSAGE_ENTRY = "message#"
 _WAITING_ENTRY = "waiting"
+_NOT_THE_HOLDERS = "#not-the-holders"
+HELD_FOR = timedelta(days=365)  # then DynamoDB's TTL drops the message (it stays counted unmatched)
 
 
 class HeldMessageRecord(TableRecord):
@@ -29,6 +34,7 @@ class HeldMessageRecord(TableRecord):
     sqs_message_id = UnicodeAttribute(null=True)
     body = UnicodeAttribute()  # the message as received
     held_at = UnicodeAttribute()
+    expires_at = TTLAttribute()  # the table's TimeToLiveSpecification
 
 
 class WaitingMarkerRecord(TableRecord):
@@ -39,11 +45,13 @@ class WaitingMarkerRecord(TableRecord):
     entry = UnicodeAttribute(range_key=True)  # "waiting"
 
 
-def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) -> bool:
-    """Keep the message for the supply point and count it unmatched, in one transaction; False (nothing
-    written) when the message already has another outcome (it was stored, then delivered again)."""
-    partition = _partition(supply_point)
+def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome, *, for_operators: bool = False) -> bool:
+    """Keep the message for the supply point (until a house links it, or, `for_operators`, apart for good) and
+    count it unmatched, in one transaction; False (nothing written) when the message already has another outcome
+    (it was stored, then delivered again)."""
+    partition = _partition(supply_point) + (_NOT_THE_HOLDERS if for_operators else "")
     ref = message.ref
+    now = datetime.now(UTC)
     held = HeldMessageRecord(
         partition,
         _MESSAGE_ENTRY + ref.key,
@@ -51,13 +59,15 @@ def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) 
         position=ref.position,
         sqs_message_id=ref.sqs_message_id,
         body=message.body,
-        held_at=datetime.now(UTC).isoformat(),
+        held_at=now.isoformat(),
+        expires_at=now + HELD_FOR,
     )
     unsettled = OutcomeRecord.outcome.does_not_exist() | (OutcomeRecord.outcome == OutcomeKind.UNMATCHED.value)
 
     def write(transaction: TransactWrite) -> None:
         transaction.save(held)
-        transaction.save(WaitingMarkerRecord(partition, _WAITING_ENTRY))
+        if not for_operators:
+            transaction.save(WaitingMarkerRecord(partition, _WAITING_ENTRY))
         transaction.save(outcome_record(ref, outcome), condition=unsettled)
 
     try:
@@ -67,11 +77,15 @@ def hold(supply_point: SupplyPoint, message: ReceivedMessage, outcome: Outcome) 
     return True
 
 
-def held_messages(supply_point: SupplyPoint) -> list[ReceivedMessage]:
+def held_messages(supply_point: SupplyPoint, *, limit: int) -> tuple[list[ReceivedMessage], bool]:
+    """Up to `limit` of the messages held for the supply point, oldest import first; True when there are more."""
     records = HeldMessageRecord.query(
-        _partition(supply_point), HeldMessageRecord.entry.startswith(_MESSAGE_ENTRY), consistent_read=True
+        _partition(supply_point),
+        HeldMessageRecord.entry.startswith(_MESSAGE_ENTRY),
+        consistent_read=True,
+        limit=limit,
     )
-    return [
+    held = [
         ReceivedMessage(
             record.body,
             MessageRef(
@@ -82,6 +96,7 @@ def held_messages(supply_point: SupplyPoint) -> list[ReceivedMessage]:
         )
         for record in records
     ]
+    return held, records.last_evaluated_key is not None
 
 
 def forget(supply_point: SupplyPoint, held: Iterable[MessageRef]) -> None:

@@ -5,7 +5,9 @@ contract-tariff lookup and the store's transaction.
 
 Held (unmatched) messages are taken up again when their supply point gets a house: on the SupplyPointLinked
 event, when a later batch finds a house for a supply point that has messages waiting (in case that event was
-lost), and when the house appeared while a message was being held (the link raced the hold)."""
+lost), and when the house appeared while a message was being held (the link raced the hold). The last two ask for
+the release on the release queue rather than doing it inside their batch; a release takes up one page of held
+messages and asks for the next page the same way, so that no invocation has an unbounded amount of work."""
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -14,15 +16,27 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.billing.dal.keys import KeyItems
 from shared.billing.models.invoices import InvoiceBody
+from shared.core.clients.message_queue import MessageQueue, OutgoingMessage
 from shared.core.observability import logger, metrics
 from shared.core.settings import FunctionSettings
 from shared.imports.dal import imports, unmatched_imports
 from shared.imports.messages import ImportMessage, Rejection, parse_message
-from shared.imports.models import MessageRef, Outcome, OutcomeKind, ReceivedMessage
+from shared.imports.models import (
+    HeldMessagesRelease,
+    MessageRef,
+    Outcome,
+    OutcomeKind,
+    ReceivedMessage,
+    ReleaseRequest,
+)
 from shared.imports.services.message_storing import AwaitingCorrectedInvoiceError, store_message
-from shared.supply_points.dal.holders import SupplyPoint, holders
+from shared.supply_points.dal.holders import SupplyPoint, holders, visible_from
 
 _REASON_LIMIT = 500
+RELEASE_PAGE = 100  # held messages taken up per release: one batch's worth
+NOT_THE_HOLDERS = (
+    "it starts before the current holder of the CUPS took it over: not the holder's, kept unmatched for operators"
+)
 
 
 class ImportingSettings(FunctionSettings):
@@ -36,6 +50,7 @@ class ImportingSettings(FunctionSettings):
     unique_keys_table: str
     unmatched_imports_table: str
     users_table: str
+    release_queue_url: str  # where releases of held messages are asked for (SupplyPointLinkedQueue)
 
 
 class ImportBatch:
@@ -51,9 +66,15 @@ class ImportBatch:
         messages are those held for this supply point, taken up again."""
         self._max_receives = max_receives
         self._held_for = held_for
-        self._parsed = {message.ref: parse_message(message.body) for message in messages}
+        self._parsed: dict[MessageRef, ImportMessage | Rejection] = {}
+        for message in messages:
+            try:
+                self._parsed[message.ref] = parse_message(message.body, message.bound_source)
+            except Exception:  # judged again, on its own, by import_message: the others go ahead
+                logger.exception("import message not parsed", extra={"import_message": message.ref.key})
         supply_points = {_supply_point(m) for m in self._parsed.values() if isinstance(m, ImportMessage)}
         self._holders = holders(supply_points)
+        self._visible_from = visible_from(self._holders)
         self._keys = self._read_key_items()
         # The safety net for a lost SupplyPointLinked event: messages waiting for a supply point that has a house.
         self._waiting = set() if held_for else unmatched_imports.waiting(self._holders)
@@ -90,13 +111,16 @@ class ImportBatch:
         return sorted(self._waiting | appeared)
 
     def _import(self, received: ReceivedMessage) -> None:
-        message = self._parsed.get(received.ref) or parse_message(received.body)
+        message = self._parsed.get(received.ref) or parse_message(received.body, received.bound_source)
         if isinstance(message, Rejection):
             self._settle(received, _rejected(message))
             return
         house = self._holders.get(_supply_point(message))
         if house is None:
             self._hold(received, message)
+            return
+        if self._before_holder(message):
+            self._hold_for_operators(received, message)
             return
         try:
             outcome = store_message(house, message, received.ref, self._keys)
@@ -120,11 +144,25 @@ class ImportBatch:
             self._held_now.add(supply_point)
         _count([outcome])
 
+    def _before_holder(self, message: ImportMessage) -> bool:
+        """The rule consumption follows: a house sees nothing from before its link's `visible_from`."""
+        first_day = self._visible_from.get(_supply_point(message))
+        return first_day is not None and message.body.days[0] < first_day
+
+    def _hold_for_operators(self, received: ReceivedMessage, message: ImportMessage) -> None:
+        outcome = Outcome(OutcomeKind.UNMATCHED, message.source, message.external_id, reason=NOT_THE_HOLDERS)
+        unmatched_imports.hold(_supply_point(message), received, outcome, for_operators=True)
+        _count([outcome])
+        if self._held_for is not None:
+            self._taken_up.append(received.ref)  # kept apart now
+
     def _read_key_items(self) -> KeyItems:
         """The key items the batch's stores will read first, in one go (numbers read when corrections name them)."""
         timelines, numbers = [], []
         for message in self._parsed.values():
             if not isinstance(message, ImportMessage) or (house := self._holders.get(_supply_point(message))) is None:
+                continue
+            if self._before_holder(message):
                 continue
             body = message.body
             if isinstance(body, InvoiceBody):
@@ -149,10 +187,11 @@ class ImportBatch:
         )
 
 
-def take_up_held(supply_point: SupplyPoint) -> None:
-    """Import again the messages held for the supply point (those still without a house stay held). Raises
-    after trying them all if any failed, so that the trigger is retried."""
-    held = unmatched_imports.held_messages(supply_point)
+def take_up_held(supply_point: SupplyPoint, release_queue: MessageQueue) -> None:
+    """Import again a page of the messages held for the supply point (those still without a house stay held),
+    and ask for the next page when there is one. Raises after trying the page if any failed, so that the
+    release is retried."""
+    held, more = unmatched_imports.held_messages(supply_point, limit=RELEASE_PAGE)
     if not held:
         unmatched_imports.stop_waiting(supply_point)
         return
@@ -166,7 +205,11 @@ def take_up_held(supply_point: SupplyPoint) -> None:
     batch.finish()
     if failures:
         raise HeldMessagesFailedError(f"{failures} of {len(held)} held messages of {supply_point} failed")
-    if batch.has_house(supply_point):  # every held message has an outcome now
+    if not batch.has_house(supply_point):
+        return
+    if more:  # this page has its outcomes: the next one in an invocation of its own
+        request_release(release_queue, [supply_point])
+    else:
         unmatched_imports.stop_waiting(supply_point)
 
 
@@ -174,13 +217,22 @@ class HeldMessagesFailedError(RuntimeError):
     pass
 
 
-def take_up_where_possible(supply_points: Iterable[SupplyPoint]) -> None:
-    """take_up_held for each, as a side task: a failure is logged and left to the next trigger."""
-    for supply_point in supply_points:
-        try:
-            take_up_held(supply_point)
-        except Exception:
-            logger.exception("held messages not taken up yet", extra={"supply_point": supply_point[1]})
+def request_release(release_queue: MessageQueue, supply_points: Iterable[SupplyPoint]) -> None:
+    """Ask the release function to take up the messages held for each supply point."""
+    requests = [
+        ReleaseRequest(detail=HeldMessagesRelease(energy=energy, supply_point=key)) for energy, key in supply_points
+    ]
+    release_queue.send([OutgoingMessage(request.model_dump_json()) for request in requests])
+
+
+def request_release_where_possible(release_queue: MessageQueue, supply_points: Sequence[SupplyPoint]) -> None:
+    """request_release as a side task: a failure is logged and left to the next trigger (a later batch)."""
+    if not supply_points:
+        return
+    try:
+        request_release(release_queue, supply_points)
+    except Exception:
+        logger.exception("release of held messages not requested", extra={"supply_points": len(supply_points)})
 
 
 def _supply_point(message: ImportMessage) -> SupplyPoint:

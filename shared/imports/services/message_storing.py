@@ -123,13 +123,24 @@ def _other_content(message: ImportMessage, claim: ExternalIdClaim) -> Outcome:
 
 
 def _refusal(message: ImportMessage, refused: DomainError) -> Outcome:
+    """The portal's reasons describe the house's other documents (ids, days, tariff), which may be another
+    billing system's or typed in the portal: a billing system is told which of its fields were refused, not what
+    they clash with."""
+    fields = list(dict.fromkeys(f"data.{problem.field}" for problem in refused.problems))
+    why = _WHY.get(type(refused), "refused")
     return Outcome(
         OutcomeKind.REJECTED,
         message.source,
         message.external_id,
-        reason=refused.detail,
-        problems=tuple(FieldProblem(f"data.{p.field}", p.message) for p in refused.problems),
+        reason=f"{why}: {', '.join(fields)}",
+        problems=tuple(FieldProblem(field, why) for field in fields),
     )
+
+
+_WHY: dict[type[DomainError], str] = {
+    ConflictError: "conflicts with what the house holding the CUPS already has",
+    InvalidInputError: "does not fit the contract in force for the CUPS",
+}
 
 
 def _outcome(kind: OutcomeKind, message: ImportMessage, document_id: str) -> Outcome:

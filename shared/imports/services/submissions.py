@@ -9,7 +9,7 @@ from shared.core.clients.message_queue import MAX_MESSAGE_BYTES, MessageQueue, M
 from shared.core.errors import FieldProblem, InvalidInputError
 from shared.imports.callers import ImportsCaller
 from shared.imports.dal import imports
-from shared.imports.deliveries import IMPORT_ID_ATTRIBUTE, POSITION_ATTRIBUTE
+from shared.imports.deliveries import IMPORT_ID_ATTRIBUTE, POSITION_ATTRIBUTE, SOURCE_ATTRIBUTE
 from shared.imports.models import ImportReceipt, ImportSubmission
 
 
@@ -18,7 +18,7 @@ def submit_import(caller: ImportsCaller, submission: ImportSubmission, queue: Me
     bodies = [json.dumps(message, ensure_ascii=False, separators=(",", ":")) for message in submission.root]
     import_id = str(uuid.uuid4())
     try:
-        queue.send([posted_message(import_id, position, body) for position, body in enumerate(bodies)])
+        queue.send([posted_message(import_id, position, body, caller.source) for position, body in enumerate(bodies)])
     except MessagesTooLargeError as too_large:
         message = f"a message may have at most {MAX_MESSAGE_BYTES // 1024} KiB"
         raise InvalidInputError(
@@ -31,6 +31,10 @@ def submit_import(caller: ImportsCaller, submission: ImportSubmission, queue: Me
     return ImportReceipt(import_id=import_id)
 
 
-def posted_message(import_id: str, position: int, body: str) -> OutgoingMessage:
-    """A message of POST /imports, tagged with where its outcome is counted (shared.imports.deliveries)."""
-    return OutgoingMessage(body, {IMPORT_ID_ATTRIBUTE: import_id, POSITION_ATTRIBUTE: position})
+def posted_message(import_id: str, position: int, body: str, source: str | None) -> OutgoingMessage:
+    """A message of POST /imports, tagged with where its outcome is counted and the only source it may have
+    when a billing system's client posted it (shared.imports.deliveries)."""
+    attributes: dict[str, str | int] = {IMPORT_ID_ATTRIBUTE: import_id, POSITION_ATTRIBUTE: position}
+    if source is not None:
+        attributes[SOURCE_ATTRIBUTE] = source
+    return OutgoingMessage(body, attributes)

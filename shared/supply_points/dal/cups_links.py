@@ -3,6 +3,7 @@
 Links and unlinks a supply point and a house in one transaction: the house's CUPS, the unique claim that
 keeps one house per CUPS, and the link history."""
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from pynamodb.attributes import UnicodeAttribute
@@ -65,6 +66,15 @@ def get_link(supply_point: str, link_id: str) -> CupsLinkEntry | None:
         return CupsLinkRecord.get(supply_point, link_id, consistent_read=True).to_entry()
     except CupsLinkRecord.DoesNotExist:
         return None
+
+
+def visible_from_of(links: Collection[tuple[str, str]]) -> dict[tuple[str, str], date]:
+    """The first day each (supply point, link id) shows its house, in one batch read; links with none are left
+    out."""
+    if not links:
+        return {}
+    records = CupsLinkRecord.batch_get(list(links), consistent_read=True)
+    return {(r.supply_point, r.link_id): date.fromisoformat(r.visible_from) for r in records if r.visible_from}
 
 
 def last_unlinked_at(supply_point: str, other_than_house: str) -> datetime | None:

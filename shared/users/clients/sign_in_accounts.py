@@ -1,6 +1,7 @@
 """People's sign-in accounts in the Cognito user pool. Creating one sends the invitation email with a
 temporary password; the account's `sub` is what links a JWT to a User record."""
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,16 @@ if TYPE_CHECKING:
 
 class AccountExistsError(Exception):
     pass
+
+
+class EmailRefusedError(Exception):
+    """Cognito's own check refuses the address (stricter than the body's: e.g. "=@example.com")."""
+
+
+@dataclass(frozen=True)
+class ExistingAccount:
+    sub: str
+    groups: frozenset[str]
 
 
 class SignInAccounts:
@@ -38,8 +49,21 @@ class SignInAccounts:
             )
         except self._client.exceptions.UsernameExistsException:
             raise AccountExistsError(email) from None
+        except self._client.exceptions.InvalidParameterException as refused:
+            raise EmailRefusedError(str(refused)) from None
         attributes = {item["Name"]: item["Value"] for item in response["User"].get("Attributes", [])}
         return attributes["sub"]
+
+    def existing(self, email: str) -> ExistingAccount:
+        account = self._client.admin_get_user(UserPoolId=self._user_pool_id, Username=email)
+        attributes = {item["Name"]: item["Value"] for item in account.get("UserAttributes", [])}
+        groups = self._client.admin_list_groups_for_user(UserPoolId=self._user_pool_id, Username=email)["Groups"]
+        return ExistingAccount(attributes["sub"], frozenset(group["GroupName"] for group in groups))
+
+    def set_name(self, email: str, name: str) -> None:
+        self._client.admin_update_user_attributes(
+            UserPoolId=self._user_pool_id, Username=email, UserAttributes=[{"Name": "name", "Value": name}]
+        )
 
     def delete(self, email: str) -> None:
         # With email as a username attribute, Cognito accepts the email wherever a username is expected.

@@ -37,7 +37,7 @@ class PostedImport:
         self.queue.__dict__["_client"] = sqs  # what the cached boto3 client would be
 
     def send(self, import_id: str, bodies: list[str]) -> None:
-        self.queue.send([posted_message(import_id, position, body) for position, body in enumerate(bodies)])
+        self.queue.send([posted_message(import_id, position, body, None) for position, body in enumerate(bodies)])
 
 
 def queue_with(sqs: FakeSqs, parallel_calls: int = 4) -> PostedImport:

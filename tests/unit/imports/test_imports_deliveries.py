@@ -26,16 +26,29 @@ def test_a_posted_message_is_counted_in_its_import_at_its_position() -> None:
         "import_id": {"stringValue": "imp-1", "dataType": "String"},
         "position": {"stringValue": "42", "dataType": "Number"},
     }
-    received = received_from_sqs(record(tags, receive_count=3))
+    received = received_from_sqs(record(tags, receive_count=3), posted=True)
     assert received.ref == MessageRef("imp-1", position=42)
     assert received.ref.key == "imp-1#00042"
-    assert (received.body, received.deliveries) == ("{}", 3)
-    assert not received.is_last_delivery(5) and received_from_sqs(record(tags, 5)).is_last_delivery(5)
+    assert (received.body, received.deliveries, received.bound_source) == ("{}", 3, None)
+    assert not received.is_last_delivery(5)
+    assert received_from_sqs(record(tags, 5), posted=True).is_last_delivery(5)
+    bound = tags | {"source": {"stringValue": "acme-erp", "dataType": "String"}}
+    assert received_from_sqs(record(bound), posted=True).bound_source == "acme-erp"
 
 
 def test_a_message_sent_straight_to_the_queue_is_counted_on_the_day_it_was_sent() -> None:
-    received = received_from_sqs(record({}))
+    received = received_from_sqs(record({}), posted=False)
     assert received.ref == MessageRef("queue-2024-05-03", sqs_message_id="m-1")  # 2024-05-03T10:00Z
+
+
+def test_attributes_on_the_queue_billing_systems_send_to_are_never_trusted() -> None:
+    forged = {
+        "import_id": {"stringValue": "imp-1", "dataType": "String"},
+        "position": {"stringValue": "not a number", "dataType": "Number"},
+        "source": {"stringValue": "another-erp", "dataType": "String"},
+    }
+    received = received_from_sqs(record(forged), posted=False)
+    assert (received.ref.import_id, received.bound_source) == ("queue-2024-05-03", None)
 
 
 @pytest.mark.parametrize(

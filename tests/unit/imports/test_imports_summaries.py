@@ -47,6 +47,7 @@ def test_rejections_are_listed_with_their_reasons_and_fields() -> None:
     ]
     [error] = summarise(IMPORT, 2, outcomes).errors
     assert error.model_dump(mode="json") == {
+        "outcome": "rejected",
         "position": 1,
         "sqs_message_id": None,
         "source": "erp",

@@ -100,10 +100,12 @@ def test_cookies_leave_the_headers_for_their_own_list():
     assert event["headers"] == {"accept": "*/*"}
 
 
-def test_an_access_token_passes_its_scopes():
+def test_an_access_token_scopes_stay_in_its_claim_as_on_a_route_without_authorization_scopes():
     event = http_api_event("GET", "/me", jwt_claims={"scope": "imports/write aws.cognito.signin.user.admin"})
 
-    assert event["requestContext"]["authorizer"]["jwt"]["scopes"] == ["imports/write", "aws.cognito.signin.user.admin"]
+    jwt = event["requestContext"]["authorizer"]["jwt"]
+    assert jwt["scopes"] is None
+    assert jwt["claims"]["scope"] == "imports/write aws.cognito.signin.user.admin"
 
 
 def test_claims_are_stringified_as_api_gateway_does():

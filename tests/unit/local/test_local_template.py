@@ -159,3 +159,25 @@ def test_the_project_template_describes_its_functions_and_routes():
     assert {table.logical_id for table in template.tables()} >= {"UsersTable", "HousesTable", "IdempotencyTable"}
     assert template.user_pool().logical_id == "UserPool"
     assert [group.properties["GroupName"] for group in template.user_pool_groups()] == ["operators"]
+
+
+def test_a_route_with_authorization_scopes_is_refused_rather_than_run_unchecked(tmp_path):
+    # API Gateway checks those scopes and passes them in jwt.scopes; the local gateway does neither.
+    template = write_template(
+        tmp_path,
+        """
+        Resources:
+          F:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: f/
+              Handler: app.handler
+              Events:
+                Post:
+                  Type: HttpApi
+                  Properties: {Method: post, Path: /imports, Auth: {AuthorizationScopes: [imports/write]}}
+        """,
+    )
+
+    with pytest.raises(TemplateError, match="AuthorizationScopes"):
+        _ = template.function("F").http_routes
