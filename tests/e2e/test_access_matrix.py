@@ -31,7 +31,7 @@ NESTED_BODY = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError 
 @dataclass
 class World:
     """The records the routes name: the owner's user and house (with both CUPS, a contract and an invoice of
-    each energy, a PV installation), another user, an import and a distributor connection."""
+    each energy, a PV installation), another user, an import, a distributor connection and an energy community."""
 
     ids: dict[str, str] = field(default_factory=dict)
 
@@ -89,6 +89,10 @@ def _new_house(_: World) -> dict[str, Any]:
     return {"address": f"Calle Matriz {uuid.uuid4().hex[:8]}", "postal_code": "28013"}
 
 
+def _community(_: World) -> dict[str, Any]:
+    return {"name": "Matrix", "cau": f"{new_cups()}A001", "peak_power_kwp": 10}
+
+
 def _put_pv_back(world: World, session: "Session") -> None:
     session.call(OPERATOR, "PUT", world.path("/houses/{house_id}/pv-installation"), json=_pv(world))
 
@@ -144,6 +148,17 @@ ROUTES: dict[str, Route] = {
     "GET /distributor-connections": operator_only(200),
     "GET /distributor-connections/{connection_id}": operator_only(200),
     "GET /distributor-connections/{connection_id}/files": operator_only(200),
+    "POST /energy-communities": operator_only(201, body=_community),
+    "GET /energy-communities": operator_only(200),
+    "GET /energy-communities/{community_id}": operator_only(200),
+    "POST /energy-communities/{community_id}/coefficient-sets": operator_only(
+        201, body=lambda w: {"valid_from": "2025-01-01", "coefficients": {w.ids["house_id"]: "1"}}
+    ),
+    "GET /energy-communities/{community_id}/coefficient-sets": operator_only(200),
+    "GET /energy-communities/{community_id}/distributor-file": operator_only(200, query={"day": "2025-01-01"}),
+    "GET /energy-communities/{community_id}/allocation": operator_only(
+        200, query={"from": "2025-01-01", "to": "2025-01-02"}
+    ),
     # The deleting routes last.
     "DELETE /houses/{house_id}/datadis": owner_only(200),
     "DELETE /houses/{house_id}/pv-installation": house_readers(204, before_success=_put_pv_back),
@@ -208,6 +223,7 @@ def world(local_stack: LocalStackHandle, session: Session) -> World:
         ("PUT", "/houses/{house_id}/pv-installation", _pv(world), None),
         ("PUT", "/distributor-connections/matrix-0021", _connection(world), None),
         ("POST", "/imports", [{"kind": "gas_invoice"}], "import_id"),
+        ("POST", "/energy-communities", _community(world), "community_id"),
     ]
     for method, path, body, key in steps:
         caller = MACHINE if path == "/imports" else OPERATOR
