@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,11 @@ PV_GOAL = 1.3  # a year of hours with generation against the same route without 
 
 def give_the_house_a_pv_installation() -> None:
     """A year of production in the generation store, and the house showing its installation."""
-    from shared.houses.dal import HouseRecord  # noqa: PLC0415 - after the environment names the tables
+    from shared.houses import dal as houses  # noqa: PLC0415 - after the environment names the tables
     from shared.metering.dal import metering  # noqa: PLC0415
     from shared.pv.dal.generation import save_generation  # noqa: PLC0415
-    from shared.pv.models import GeneratedHour, PvSettings  # noqa: PLC0415
+    from shared.pv.dal.installations import save_installation  # noqa: PLC0415
+    from shared.pv.models import GeneratedHour, PvSettings, StoredPvInstallation  # noqa: PLC0415
 
     start = int(datetime(YEAR - 1, 12, 31, 23, tzinfo=UTC).timestamp())
     end = int(datetime(YEAR, 12, 31, 23, tzinfo=UTC).timestamp())
@@ -86,9 +88,13 @@ def give_the_house_a_pv_installation() -> None:
     read_at = datetime(YEAR + 1, 1, 2, tzinfo=UTC)
     for month, hours in by_month.items():
         save_generation("house-1", month, hours, read_at)
-    house = HouseRecord.get("house-1")
-    house.pv_installation = PvSettings(peak_power_kwp=3.6).model_dump_json()
-    house.save()
+    house = houses.get_house("house-1")
+    assert house is not None
+    settings = PvSettings(peak_power_kwp=3.6)
+    save_installation(
+        replace(house, pv_installation=settings, updated_at=read_at),
+        StoredPvInstallation(house.id, settings, None, read_at, read_at),
+    )
 
 
 Request = Callable[..., str]
@@ -115,26 +121,39 @@ def house_with_a_year_of_hours(template: Template) -> Request:
     """Provision the tables, store a house with a year of F5D hours; the route's handler, ready to ask."""
     deployment = provision(template, prefix="bench", region=REGION)
     export_function_environments(deployment)
-    from shared.houses.dal import HouseRecord  # noqa: PLC0415 - after the environment names the tables
-    from shared.supply_points.cups import Energy  # noqa: PLC0415
-    from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
+    from shared.houses import dal as houses  # noqa: PLC0415 - after the environment names the tables
+    from shared.houses.models import HouseKind, StoredHouse, SupplyLink  # noqa: PLC0415
+    from shared.supply_points.cups import Energy, supply_point_key  # noqa: PLC0415
+    from shared.supply_points.dal import cups_links  # noqa: PLC0415
+    from shared.supply_points.models import CupsLinkEntry  # noqa: PLC0415
 
-    now = "2024-01-01T00:00:00+00:00"
-    HouseRecord(
-        "house-1",
-        user_id="user-1",
-        kind="dwelling",
-        address="Sol 1",
-        postal_code="28013",
-        address_key="k",
-        electricity_cups=CUPS,
-        electricity_link_id=f"{now}#house-1",
-        created_at=now,
-        updated_at=now,
-    ).save()
-    CupsLinkRecord(
-        CUPS[:20], f"{now}#house-1", house_id="house-1", energy=Energy.ELECTRICITY.value, cups=CUPS, linked_at=now
-    ).save()
+    now = datetime(YEAR, 1, 1, tzinfo=UTC)
+    house = houses.create_house(
+        StoredHouse(
+            id="house-1",
+            user_id="user-1",
+            name=None,
+            kind=HouseKind.DWELLING,
+            address="Sol 1",
+            postal_code="28013",
+            city=None,
+            address_key="k",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    entry = CupsLinkEntry(
+        supply_point=supply_point_key(CUPS),
+        link_id=f"{now.isoformat()}#{house.id}",
+        house_id=house.id,
+        energy=Energy.ELECTRICITY,
+        cups=CUPS,
+        since=None,
+        visible_from=None,
+        linked_at=now,
+    )
+    linked = replace(house, links={Energy.ELECTRICITY: SupplyLink(CUPS, entry.link_id)})
+    cups_links.link(linked, Energy.ELECTRICITY, entry, previous=None)
     store_year()
     spec = template.function("GetConsumptionFunction")
     runtime = FunctionRuntime(spec, function_name=spec.logical_id, region=REGION, account_id=moto_account_id())

@@ -47,9 +47,10 @@ def house(number: int) -> tuple[str, str]:
 
 def requests_per_house(houses: int) -> None:
     from shared.core.clients.message_queue import MessageQueue  # noqa: PLC0415 - after the tables are named
-    from shared.datadis import dal, service  # noqa: PLC0415
+    from shared.datadis import dal  # noqa: PLC0415
     from shared.datadis.clients.datadis_api import DatadisApi  # noqa: PLC0415
     from shared.datadis.models import ConsentStatus, DatadisConsent  # noqa: PLC0415
+    from shared.datadis.services import consents, reads  # noqa: PLC0415
 
     clock = [time.time()]
     stand_in = DatadisStandIn(
@@ -70,13 +71,13 @@ def requests_per_house(houses: int) -> None:
             dal.save_consent(consent)
         for entry in stand_in.authorizations():
             stand_in.accept(int(entry["requestId"]))
-        reads = MessageQueue(os.environ["DATADIS_READ_QUEUE_URL"])
+        read_queue = MessageQueue(os.environ["DATADIS_READ_QUEUE_URL"])
 
         def daily_run(at: datetime) -> Counter[str]:
             before = stand_in.requests.copy()
-            service.recheck_consents(datadis, reads, at)
+            consents.recheck_consents(datadis, read_queue, at)
             for number in range(houses):
-                service.read_consumption(f"house-{number}", datadis, at)
+                reads.read_consumption(f"house-{number}", datadis, at)
             return stand_in.requests - before
 
         backfill = daily_run(now)

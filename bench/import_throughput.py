@@ -23,19 +23,21 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 from stdnum.es import cups as stdnum_cups
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-# The project's modules come after the repository is on sys.path; `shared` ones are imported where used, once the
-# deployment's table names are in the environment (they read them at import).
+# The project's modules come after the repository is on sys.path; `shared` services and storage are imported where
+# used, once the deployment's settings are in the environment.
 from local.aws_server import AwsServer  # noqa: E402
 from local.deployment import Deployment, export_function_environments  # noqa: E402
 from local.functions import FunctionRuntime  # noqa: E402
@@ -43,6 +45,8 @@ from local.provision import provision  # noqa: E402
 from local.sqs_source import SqsEventSourceMapping, SqsPoller  # noqa: E402
 from local.stack import point_this_process_at  # noqa: E402
 from local.template import Template  # noqa: E402
+from shared.houses.models import HouseKind, StoredHouse, SupplyLink  # noqa: E402
+from shared.supply_points.cups import Energy, supply_point_key  # noqa: E402
 
 GOAL_REQUESTS_PER_INVOICE = 3
 REGION = "eu-west-1"
@@ -80,18 +84,17 @@ class RequestCounter:
         """Count the requests of every botocore session PynamoDB creates from now on."""
         import pynamodb.connection.base as pynamodb_connection  # noqa: PLC0415 - patched where PynamoDB looks
 
-        new_session = pynamodb_connection.get_session
-
-        def counted_session() -> Any:
-            session = new_session()
+        def counted_session(env_vars: dict[str, tuple[Any, Any, Any, Any]] | None = None) -> botocore.session.Session:
+            session = botocore.session.get_session(env_vars)
             session.register("before-call.dynamodb", self._count)
             return session
 
-        pynamodb_connection.get_session = counted_session  # type: ignore[assignment]
+        # PynamoDB's own name for botocore's get_session, which it imports without re-exporting it.
+        pynamodb_connection.get_session = counted_session  # type: ignore[attr-defined]
 
-    def _count(self, model: Any, **_: Any) -> None:
+    def _count(self, **event: Any) -> None:
         with self._lock:
-            self.counts[model.name] += 1
+            self.counts[event["model"].name] += 1
 
     @contextmanager
     def measuring(self) -> Iterator[Counter[str]]:
@@ -107,49 +110,68 @@ def start_moto() -> AwsServer:
     return server
 
 
-def houses_with_contracts(count: int, first_serial: int) -> list[Any]:
-    """Houses with an electricity CUPS and a 2.0TD contract, written straight to storage."""
+def houses_with_contracts(count: int, first_serial: int) -> list[StoredHouse]:
+    """Houses with an electricity CUPS and a 2.0TD contract, stored as the services store them (the house, then
+    its link), without the caller checks around them."""
     from shared.billing.kinds import ELECTRICITY_CONTRACTS  # noqa: PLC0415
     from shared.billing.models.documents import PORTAL  # noqa: PLC0415
     from shared.billing.services.contracts import store_contract  # noqa: PLC0415
-    from shared.houses.dal import HouseRecord  # noqa: PLC0415
-    from shared.supply_points.cups import Energy  # noqa: PLC0415
-    from shared.supply_points.dal import cups_links as supply_point_links  # noqa: PLC0415
-    from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
+    from shared.houses import dal as houses_dal  # noqa: PLC0415
+    from shared.houses.addresses import address_key  # noqa: PLC0415
+    from shared.supply_points.dal import cups_links  # noqa: PLC0415
+    from shared.supply_points.models import CupsLinkEntry  # noqa: PLC0415
 
     contract = ELECTRICITY_CONTRACTS.body.model_validate(CONTRACT)
     houses = []
     for serial in range(first_serial, first_serial + count):
-        now = datetime.now(UTC).isoformat()
-        house = HouseRecord(
-            str(uuid.uuid4()),
-            user_id="bench",
-            kind="dwelling",
-            address=f"Bench {serial}",
-            postal_code="41001",
-            address_key=f"bench#{serial}",
-            created_at=now,
-            updated_at=now,
+        now = datetime.now(UTC)
+        address = f"Bench {serial}"
+        house = houses_dal.create_house(
+            StoredHouse(
+                id=str(uuid.uuid4()),
+                user_id="bench",
+                name=None,
+                kind=HouseKind.DWELLING,
+                address=address,
+                postal_code="41001",
+                city=None,
+                address_key=address_key("bench", "41001", address),
+                created_at=now,
+                updated_at=now,
+            )
         )
-        house.save()
         digits = f"0021{serial:012d}"
         cups = f"ES{digits}{stdnum_cups.calc_check_digits('ES' + digits)}0F"
-        link = CupsLinkRecord(
-            cups[:20], f"{now}#{house.id}", house_id=house.id, energy="electricity", cups=cups, linked_at=now
+        entry = CupsLinkEntry(
+            supply_point=supply_point_key(cups),
+            link_id=f"{now.isoformat()}#{house.id}",
+            house_id=house.id,
+            energy=Energy.ELECTRICITY,
+            cups=cups,
+            since=None,
+            visible_from=None,
+            linked_at=now,
         )
-        supply_point_links.link(house, Energy.ELECTRICITY, link, now)
+        linked = replace(house, links={Energy.ELECTRICITY: SupplyLink(cups, entry.link_id)}, updated_at=now)
+        house = cups_links.link(linked, Energy.ELECTRICITY, entry, previous=None)
         store_contract(house, ELECTRICITY_CONTRACTS, contract, PORTAL)
         houses.append(house)
     return houses
 
 
-def invoice_messages(houses: list[Any], count: int) -> list[dict[str, Any]]:
+def electricity_cups(house: StoredHouse) -> str:
+    link = house.link(Energy.ELECTRICITY)
+    assert link is not None, house.id
+    return link.cups
+
+
+def invoice_messages(houses: list[StoredHouse], count: int) -> list[dict[str, Any]]:
     return [
         {
             "kind": "electricity_invoice",
             "source": SOURCE,
             "external_id": f"INV-{number:06d}",
-            "cups": houses[number % len(houses)].electricity_cups,
+            "cups": electricity_cups(houses[number % len(houses)]),
             "data": INVOICE | {"invoice_number": f"F24-{number:06d}"},
         }
         for number in range(count)
@@ -196,7 +218,7 @@ def _outcomes_recorded(import_id: str) -> int:
     return sum(page["Count"] for page in pages)
 
 
-def directly(messages: list[dict[str, Any]], houses: list[Any]) -> float:
+def directly(messages: list[dict[str, Any]], houses: list[StoredHouse]) -> float:
     """Seconds to store the messages' invoices with store_invoice, one after the other."""
     from shared.billing.kinds import ELECTRICITY_INVOICES  # noqa: PLC0415
     from shared.billing.models.documents import Origin  # noqa: PLC0415

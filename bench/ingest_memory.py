@@ -25,7 +25,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from metering_storage import REGION, copy_to_raw, curve_lines, deploy, month_of_days, split_and_ingest, write_bz2
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bench.metering_storage import (  # noqa: E402 - needs the repository on sys.path
+    REGION,
+    copy_to_raw,
+    curve_lines,
+    deploy,
+    month_of_days,
+    split_and_ingest,
+    write_bz2,
+)
 
 HOURS_PER_CUPS = 744  # May
 PIPELINE_MODULES = (

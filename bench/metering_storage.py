@@ -35,6 +35,7 @@ if str(REPO_ROOT) not in sys.path:
 from local.deployment import export_function_environments  # noqa: E402
 from local.provision import provision  # noqa: E402
 from local.template import Template  # noqa: E402
+from shared.core.settings import FunctionSettings  # noqa: E402
 from tests.unit.metering.metering_samples import day_hours, make_cups  # noqa: E402 - needs the repository on sys.path
 
 REGION = "eu-west-1"
@@ -104,6 +105,17 @@ def copy_to_raw(name: str, path: Path) -> tuple[str, str]:
     return object_key, s3.head_object(Bucket=bucket, Key=object_key)["ETag"].strip('"')
 
 
+class PipelineSettings(FunctionSettings):
+    """What SplitMeteringFileFunction and IngestMeteringChunkFunction read at cold start, together: loading them
+    binds the two tables, as each function's cold start does (in a process of ingest_memory's own too)."""
+
+    metering_files_table: str
+    metering_table: str
+    metering_files_bucket: str
+    metering_chunk_queue_url: str
+    event_bus_name: str
+
+
 @dataclass
 class PipelineRun:
     split_seconds: float
@@ -113,23 +125,24 @@ class PipelineRun:
 
 
 def split_and_ingest(object_key: str, etag: str) -> PipelineRun:
-    """The split, then every chunk it queued, through the services the two functions run."""
-    # imported once deploy() set the names these modules read at import
+    """The split, then every chunk it queued, through the services the two functions run, with their settings
+    loaded from the environment deploy() set."""
     from shared.core.clients.domain_events import DomainEvents  # noqa: PLC0415
     from shared.core.clients.message_queue import MessageQueue  # noqa: PLC0415
     from shared.core.clients.object_store import ObjectStore  # noqa: PLC0415
-    from shared.metering.dal.files import MeteringFileRecord  # noqa: PLC0415
+    from shared.metering.dal.files import get_file  # noqa: PLC0415
     from shared.metering.queue_messages import ChunkMessage  # noqa: PLC0415
     from shared.metering.services.chunk_ingestion import EVENT_SOURCE, ChunkIngestion  # noqa: PLC0415
     from shared.metering.services.splitting import MeteringFileSplitter  # noqa: PLC0415
 
-    objects = ObjectStore(os.environ["METERING_FILES_BUCKET"])
-    queue_url = os.environ["METERING_CHUNK_QUEUE_URL"]
+    settings = PipelineSettings.load()
+    objects = ObjectStore(settings.metering_files_bucket)
+    queue_url = settings.metering_chunk_queue_url
     began = time.perf_counter()
     MeteringFileSplitter(objects, MessageQueue(queue_url)).split(objects.bucket, object_key, etag)
     split_seconds = time.perf_counter() - began
 
-    ingestion = ChunkIngestion(objects, DomainEvents(EVENTS_BUS, EVENT_SOURCE))
+    ingestion = ChunkIngestion(objects, DomainEvents(settings.event_bus_name, EVENT_SOURCE))
     sqs = boto3.client("sqs", region_name=REGION)
     chunk_seconds = []
     while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
@@ -138,8 +151,8 @@ def split_and_ingest(object_key: str, etag: str) -> PipelineRun:
             ingestion.ingest(ChunkMessage.model_validate_json(message["Body"]))
             chunk_seconds.append(time.perf_counter() - began)
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    record = MeteringFileRecord.get(object_key, consistent_read=True)
-    return PipelineRun(split_seconds, chunk_seconds, record.status, int(record.rows_stored))
+    file = get_file(object_key)
+    return PipelineRun(split_seconds, chunk_seconds, file.status.value, file.rows_stored)
 
 
 class WriteRequests:
@@ -157,6 +170,7 @@ class WriteRequests:
             client.meta.events.register("before-call.dynamodb", counter.count)
             return client
 
+        # botocore's own method, replaced for the life of the process: its stubs type neither patching nor the client.
         botocore.session.Session.create_client = counting_create_client  # type: ignore[method-assign,assignment]
 
     def count(self, model: Any, **_: Any) -> None:

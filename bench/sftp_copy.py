@@ -1,6 +1,6 @@
 """Speed and memory of the poller's copy of one file from SFTP to S3.
 
-Speed: the poller's copy path (shared.integrations.sftp `connect` + `read_chunks` into
+Speed: the poller's copy path (shared.metering.clients.sftp `connect` + `read_chunks` into
 RawFileStore.write_once, as ConnectionPoll runs it for each file) fetching a file from an OpenSSH sshd on
 loopback, against OpenSSH's own client (`sftp -b`, `get` to /dev/null) fetching the same file from the same
 server; runs interleaved, medians; both timings include connecting and signing in. Goal: ratio >= 0.7.
@@ -103,6 +103,7 @@ def openssh_copy(server: dict[str, Any], remote_path: str) -> float:
 
 def store_for(kind: str) -> RawFileStore:
     if kind == "sink":
+        # The sink has only the five calls RawFileStore makes, not the whole of the stubs' S3Client.
         return RawFileStore(BUCKET, client=DiscardingS3())  # type: ignore[arg-type]
     import boto3  # noqa: PLC0415 - only with --s3 moto, inside mock_aws
 
