@@ -184,15 +184,18 @@ def through_the_queue(deployment: Deployment, messages: list[dict[str, Any]]) ->
     from shared.imports.services.submissions import posted_message  # noqa: PLC0415
 
     function = deployment.template.function("ImportInvoicesFunction")
-    [event] = [event for event in function.events if event.type == "SQS"]
+    [event] = [event for event in function.events if event.name == "PostedImport"]  # where POST /imports sends
     mapping = SqsEventSourceMapping.from_event(function, event, deployment.resolve(event.properties))
     runtime = FunctionRuntime(function, function_name="bench-import", region=REGION, account_id=deployment.account_id)
     runtime.warm()
     poller = SqsPoller(mapping, runtime, sqs=boto3.client("sqs", region_name=REGION))
     import_id = str(uuid.uuid4())
     began = time.perf_counter()
-    MessageQueue(os.environ["IMPORT_QUEUE_URL"], parallel_calls=16).send(
-        [posted_message(import_id, position, json.dumps(message)) for position, message in enumerate(messages)]
+    MessageQueue(str(deployment.ref("PostedImportQueue")), parallel_calls=16).send(
+        [
+            posted_message(import_id, position, json.dumps(message), SOURCE)  # as the billing system's client
+            for position, message in enumerate(messages)
+        ]
     )
     poller.start()
     try:
