@@ -7,11 +7,9 @@ on the version read, by `save_house_periods`."""
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import PutError, UpdateError
-from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from shared.communities.models import SetMember, StoredCoefficientSet, StoredCommunity
@@ -23,17 +21,12 @@ from shared.core.errors import UniqueValueTakenError
 from shared.core.paging import PageRequest
 from shared.houses.dal import HouseRecord, house_changed_concurrently
 from shared.houses.models import StoredHouse
+from shared.pv.dal.read_state import LastPollAttribute, poll_actions, stored_last_poll, stored_progress
 from shared.pv.models import Monitoring, PvLastPoll, ReadProgress
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 _COMMUNITY = "community"
 _SET = "set#"
-
-
-class LastPollAttribute(MapAttribute[str, Any]):
-    at = UnicodeAttribute()
-    hours_stored = NumberAttribute()
-    error = UnicodeAttribute(null=True)
 
 
 class CommunityRecord(TableRecord):
@@ -50,7 +43,7 @@ class CommunityRecord(TableRecord):
     secret_name = UnicodeAttribute(null=True)
     last_poll = LastPollAttribute(null=True)
     backfilled = BooleanAttribute(null=True)
-    left_over = UnicodeSetAttribute(null=True)
+    left_over = UnicodeSetAttribute(null=True)  # months still to read
     # a coefficient set
     members = UnicodeAttribute(null=True)  # [[house id, CUPS, millionths], ...] sorted by CUPS, JSON
     created_at = UnicodeAttribute()
@@ -70,7 +63,6 @@ class CommunityRecord(TableRecord):
         )
 
     def to_community(self) -> StoredCommunity:
-        last_poll = self.last_poll
         return StoredCommunity(
             id=self.community_id,
             name=str(self.name),
@@ -79,10 +71,8 @@ class CommunityRecord(TableRecord):
             monitoring=Monitoring.model_validate_json(self.monitoring) if self.monitoring else None,
             secret_name=self.secret_name,
             created_at=datetime.fromisoformat(self.created_at),
-            last_poll=None
-            if last_poll is None
-            else PvLastPoll(at=last_poll.at, hours_stored=int(last_poll.hours_stored), error=last_poll.error),
-            progress=ReadProgress(backfilled=bool(self.backfilled), left_over=frozenset(self.left_over or ())),
+            last_poll=stored_last_poll(self.last_poll),
+            progress=stored_progress(self.backfilled, self.left_over),
         )
 
     @classmethod
@@ -150,12 +140,7 @@ def monitored_communities() -> Iterator[StoredCommunity]:
 
 def record_poll(community_id: str, last_poll: PvLastPoll, progress: ReadProgress) -> None:
     item = CommunityRecord
-    poll = LastPollAttribute(at=last_poll.at.isoformat(), hours_stored=last_poll.hours_stored, error=last_poll.error)
-    actions: list[Action] = [
-        item.last_poll.set(poll),
-        item.backfilled.set(progress.backfilled),
-        item.left_over.set(set(progress.left_over)) if progress.left_over else item.left_over.remove(),
-    ]
+    actions = poll_actions(item, last_poll, progress)
     try:
         CommunityRecord(community_id, _COMMUNITY).update(actions=actions, condition=item.community_id.exists())
     except UpdateError as error:

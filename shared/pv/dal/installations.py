@@ -4,9 +4,8 @@ last poll and its progress, so that it never overwrites an operator's change, no
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -15,15 +14,10 @@ from shared.core.dal.tables import TableRecord
 from shared.core.dal.transactions import ConditionFailedError, write_transaction
 from shared.houses.dal import HouseRecord, house_changed_concurrently
 from shared.houses.models import StoredHouse
+from shared.pv.dal.read_state import LastPollAttribute, poll_actions, stored_last_poll, stored_progress
 from shared.pv.models import PvLastPoll, PvSettings, ReadProgress, StoredPvInstallation
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-class LastPollAttribute(MapAttribute[str, Any]):
-    at = UnicodeAttribute()
-    hours_stored = NumberAttribute()
-    error = UnicodeAttribute(null=True)
 
 
 class PvInstallationRecord(TableRecord):
@@ -38,20 +32,17 @@ class PvInstallationRecord(TableRecord):
     updated_at = UnicodeAttribute()
     last_poll = LastPollAttribute(null=True)
     backfilled = BooleanAttribute(null=True)
-    left_over = UnicodeSetAttribute(null=True)
+    left_over = UnicodeSetAttribute(null=True)  # months still to read
 
     def to_installation(self) -> StoredPvInstallation:
-        last_poll = self.last_poll
         return StoredPvInstallation(
             house_id=self.house_id,
             settings=PvSettings.model_validate_json(self.settings),
             secret_name=self.secret_name,
             created_at=datetime.fromisoformat(self.created_at),
             updated_at=datetime.fromisoformat(self.updated_at),
-            last_poll=None
-            if last_poll is None
-            else PvLastPoll(at=last_poll.at, hours_stored=int(last_poll.hours_stored), error=last_poll.error),
-            progress=ReadProgress(backfilled=bool(self.backfilled), left_over=frozenset(self.left_over or ())),
+            last_poll=stored_last_poll(self.last_poll),
+            progress=stored_progress(self.backfilled, self.left_over),
         )
 
 
@@ -116,12 +107,7 @@ def delete_installation(house: StoredHouse) -> bool:
 def record_poll(house_id: str, last_poll: PvLastPoll, progress: ReadProgress) -> None:
     """The outcome of a poll, unless the installation was removed meanwhile."""
     item = PvInstallationRecord
-    poll = LastPollAttribute(at=last_poll.at.isoformat(), hours_stored=last_poll.hours_stored, error=last_poll.error)
-    actions: list[Action] = [
-        item.last_poll.set(poll),
-        item.backfilled.set(progress.backfilled),
-        item.left_over.set(set(progress.left_over)) if progress.left_over else item.left_over.remove(),
-    ]
+    actions = poll_actions(item, last_poll, progress)
     try:
         PvInstallationRecord(house_id).update(actions=actions, condition=item.house_id.exists())
     except UpdateError as error:
