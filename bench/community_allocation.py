@@ -11,9 +11,7 @@ year of B5D figures for every member (the distributor's shares the report compar
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bench.consumption_query import median_ms  # noqa: E402
 from local.deployment import export_function_environments, moto_account_id  # noqa: E402
 from local.events import http_api_event  # noqa: E402
 from local.functions import FunctionRuntime  # noqa: E402
@@ -129,15 +128,6 @@ def store(members: int) -> None:
     for start in hours:
         consumption.setdefault(metering.month_of(start), []).append(HourValues(start, 300, 0, Quality.REAL))
     metering.save_hours(f5d, 0, (SupplyPointMonth(cups[:20], m, values) for m, values in consumption.items()))
-
-
-def median_ms(action: Any, runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
 
 
 def main() -> None:
