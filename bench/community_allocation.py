@@ -12,12 +12,9 @@ year of B5D figures for every member (the distributor's shares the report compar
 import argparse
 import os
 import sys
-from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
-import botocore.session
 from moto import mock_aws
 from stdnum.es import cups as stdnum_cups
 
@@ -26,6 +23,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from bench.consumption_query import median_ms  # noqa: E402
+from bench.metering_storage import DynamoDbRequests  # noqa: E402
 from local.deployment import export_function_environments, moto_account_id  # noqa: E402
 from local.events import http_api_event  # noqa: E402
 from local.functions import FunctionRuntime  # noqa: E402
@@ -36,27 +34,6 @@ REGION = "eu-west-1"
 YEAR = 2024
 COMMUNITY = "bench-community"
 OPERATOR = {"sub": "operator", "cognito:groups": ["operators"]}
-
-
-class DynamoDbRequests:
-    """Counts the DynamoDB calls of every botocore client created after install() (PynamoDB's included)."""
-
-    def __init__(self) -> None:
-        self.by_operation: Counter[str] = Counter()
-
-    def install(self) -> None:
-        create_client = botocore.session.Session.create_client
-        counter = self
-
-        def counting_create_client(session: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
-            client = create_client(session, *args, **kwargs)
-            client.meta.events.register("before-call.dynamodb", counter.count)
-            return client
-
-        botocore.session.Session.create_client = counting_create_client  # type: ignore[method-assign,assignment]
-
-    def count(self, model: Any, **_: Any) -> None:
-        self.by_operation[model.name] += 1
 
 
 def cups_of(serial: int) -> str:

@@ -42,7 +42,7 @@ REGION = "eu-west-1"
 # Domain events go to a bus of their own: moto hands default-bus events to the poller's schedule rule too,
 # and fails on its Lambda target.
 EVENTS_BUS = "bench-metering-events"
-WRITE_OPERATIONS = {"BatchWriteItem", "PutItem", "UpdateItem", "TransactWriteItems"}
+WRITE_OPERATIONS = frozenset({"BatchWriteItem", "PutItem", "UpdateItem", "TransactWriteItems"})
 GOAL_PER_1000_ROWS = 2
 
 
@@ -155,10 +155,12 @@ def split_and_ingest(object_key: str, etag: str) -> PipelineRun:
     return PipelineRun(split_seconds, chunk_seconds, file.status.value, file.rows_stored)
 
 
-class WriteRequests:
-    """Counts DynamoDB write calls of every botocore client created after install() (PynamoDB's included)."""
+class DynamoDbRequests:
+    """Counts the DynamoDB calls (of `operations` only, when given) of every botocore client created after
+    install(), PynamoDB's included."""
 
-    def __init__(self) -> None:
+    def __init__(self, operations: frozenset[str] | None = None) -> None:
+        self.operations = operations
         self.by_operation: Counter[str] = Counter()
 
     def install(self) -> None:
@@ -174,14 +176,14 @@ class WriteRequests:
         botocore.session.Session.create_client = counting_create_client  # type: ignore[method-assign,assignment]
 
     def count(self, model: Any, **_: Any) -> None:
-        if model.name in WRITE_OPERATIONS:
+        if self.operations is None or model.name in self.operations:
             self.by_operation[model.name] += 1
 
     def total(self) -> int:
         return sum(self.by_operation.values())
 
 
-def measure(name: str, cups_count: int, days: list[date], folder: Path, requests: WriteRequests) -> None:
+def measure(name: str, cups_count: int, days: list[date], folder: Path, requests: DynamoDbRequests) -> None:
     path = folder / name
     rows, text_bytes = write_bz2(path, curve_lines(cups_count, days))
     object_key, etag = copy_to_raw(name, path)
@@ -206,7 +208,7 @@ def main() -> None:
 
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION=REGION)
     os.environ.pop("AWS_ENDPOINT_URL", None)
-    requests = WriteRequests()
+    requests = DynamoDbRequests(WRITE_OPERATIONS)
     requests.install()
     print("DynamoDB write requests of split + ingest, counted on the client (moto in-process)")
     with mock_aws(), tempfile.TemporaryDirectory() as folder:
