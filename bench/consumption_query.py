@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto import mock_aws
 
@@ -37,6 +37,9 @@ from local.events import http_api_event  # noqa: E402
 from local.functions import FunctionRuntime  # noqa: E402
 from local.provision import provision  # noqa: E402
 from local.template import Template  # noqa: E402
+
+if TYPE_CHECKING:
+    from shared.houses.models import StoredHouse
 
 REGION = "eu-west-1"
 CUPS = "ES0021000012345678LB0F"
@@ -53,6 +56,46 @@ def median_ms(action: Any, runs: int) -> float:
         action()
         timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
+
+
+def house_with_electricity_cups(
+    house_id: str, user_id: str, address: str, postal_code: str, cups: str, now: datetime
+) -> "StoredHouse":
+    """A house with an electricity CUPS, stored as the services store one (the house, then its link), without the
+    caller checks around them; once the function's settings have named the tables."""
+    from shared.houses import dal as houses  # noqa: PLC0415 - imported with the tables named
+    from shared.houses.addresses import address_key  # noqa: PLC0415
+    from shared.houses.models import HouseKind, StoredHouse, SupplyLink  # noqa: PLC0415
+    from shared.supply_points.cups import Energy, supply_point_key  # noqa: PLC0415
+    from shared.supply_points.dal import cups_links  # noqa: PLC0415
+    from shared.supply_points.models import CupsLinkEntry  # noqa: PLC0415
+
+    house = houses.create_house(
+        StoredHouse(
+            id=house_id,
+            user_id=user_id,
+            name=None,
+            kind=HouseKind.DWELLING,
+            address=address,
+            postal_code=postal_code,
+            city=None,
+            address_key=address_key(user_id, postal_code, address),
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    entry = CupsLinkEntry(
+        supply_point=supply_point_key(cups),
+        link_id=f"{now.isoformat()}#{house.id}",
+        house_id=house.id,
+        energy=Energy.ELECTRICITY,
+        cups=cups,
+        since=None,
+        visible_from=None,
+        linked_at=now,
+    )
+    linked = replace(house, links={Energy.ELECTRICITY: SupplyLink(cups, entry.link_id)}, updated_at=now)
+    return cups_links.link(linked, Energy.ELECTRICITY, entry, previous=None)
 
 
 def store_year() -> None:
@@ -121,39 +164,7 @@ def house_with_a_year_of_hours(template: Template) -> Request:
     """Provision the tables, store a house with a year of F5D hours; the route's handler, ready to ask."""
     deployment = provision(template, prefix="bench", region=REGION)
     export_function_environments(deployment)
-    from shared.houses import dal as houses  # noqa: PLC0415 - after the environment names the tables
-    from shared.houses.models import HouseKind, StoredHouse, SupplyLink  # noqa: PLC0415
-    from shared.supply_points.cups import Energy, supply_point_key  # noqa: PLC0415
-    from shared.supply_points.dal import cups_links  # noqa: PLC0415
-    from shared.supply_points.models import CupsLinkEntry  # noqa: PLC0415
-
-    now = datetime(YEAR, 1, 1, tzinfo=UTC)
-    house = houses.create_house(
-        StoredHouse(
-            id="house-1",
-            user_id="user-1",
-            name=None,
-            kind=HouseKind.DWELLING,
-            address="Sol 1",
-            postal_code="28013",
-            city=None,
-            address_key="k",
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    entry = CupsLinkEntry(
-        supply_point=supply_point_key(CUPS),
-        link_id=f"{now.isoformat()}#{house.id}",
-        house_id=house.id,
-        energy=Energy.ELECTRICITY,
-        cups=CUPS,
-        since=None,
-        visible_from=None,
-        linked_at=now,
-    )
-    linked = replace(house, links={Energy.ELECTRICITY: SupplyLink(CUPS, entry.link_id)})
-    cups_links.link(linked, Energy.ELECTRICITY, entry, previous=None)
+    house_with_electricity_cups("house-1", "user-1", "Sol 1", "28013", CUPS, datetime(YEAR, 1, 1, tzinfo=UTC))
     store_year()
     spec = template.function("GetConsumptionFunction")
     runtime = FunctionRuntime(spec, function_name=spec.logical_id, region=REGION, account_id=moto_account_id())

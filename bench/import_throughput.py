@@ -23,7 +23,6 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ if str(REPO_ROOT) not in sys.path:
 
 # The project's modules come after the repository is on sys.path; `shared` services and storage are imported where
 # used, once the deployment's settings are in the environment.
+from bench.consumption_query import house_with_electricity_cups  # noqa: E402
 from local.aws_server import AwsServer  # noqa: E402
 from local.deployment import Deployment, export_function_environments  # noqa: E402
 from local.functions import FunctionRuntime  # noqa: E402
@@ -45,8 +45,8 @@ from local.provision import provision  # noqa: E402
 from local.sqs_source import SqsEventSourceMapping, SqsPoller  # noqa: E402
 from local.stack import point_this_process_at  # noqa: E402
 from local.template import Template  # noqa: E402
-from shared.houses.models import HouseKind, StoredHouse, SupplyLink  # noqa: E402
-from shared.supply_points.cups import Energy, supply_point_key  # noqa: E402
+from shared.houses.models import StoredHouse  # noqa: E402
+from shared.supply_points.cups import Energy  # noqa: E402
 
 GOAL_REQUESTS_PER_INVOICE = 3
 REGION = "eu-west-1"
@@ -116,44 +116,14 @@ def houses_with_contracts(count: int, first_serial: int) -> list[StoredHouse]:
     from shared.billing.kinds import ELECTRICITY_CONTRACTS  # noqa: PLC0415
     from shared.billing.models.documents import PORTAL  # noqa: PLC0415
     from shared.billing.services.contracts import store_contract  # noqa: PLC0415
-    from shared.houses import dal as houses_dal  # noqa: PLC0415
-    from shared.houses.addresses import address_key  # noqa: PLC0415
-    from shared.supply_points.dal import cups_links  # noqa: PLC0415
-    from shared.supply_points.models import CupsLinkEntry  # noqa: PLC0415
 
     contract = ELECTRICITY_CONTRACTS.body.model_validate(CONTRACT)
     houses = []
     for serial in range(first_serial, first_serial + count):
         now = datetime.now(UTC)
-        address = f"Bench {serial}"
-        house = houses_dal.create_house(
-            StoredHouse(
-                id=str(uuid.uuid4()),
-                user_id="bench",
-                name=None,
-                kind=HouseKind.DWELLING,
-                address=address,
-                postal_code="41001",
-                city=None,
-                address_key=address_key("bench", "41001", address),
-                created_at=now,
-                updated_at=now,
-            )
-        )
         digits = f"0021{serial:012d}"
         cups = f"ES{digits}{stdnum_cups.calc_check_digits('ES' + digits)}0F"
-        entry = CupsLinkEntry(
-            supply_point=supply_point_key(cups),
-            link_id=f"{now.isoformat()}#{house.id}",
-            house_id=house.id,
-            energy=Energy.ELECTRICITY,
-            cups=cups,
-            since=None,
-            visible_from=None,
-            linked_at=now,
-        )
-        linked = replace(house, links={Energy.ELECTRICITY: SupplyLink(cups, entry.link_id)}, updated_at=now)
-        house = cups_links.link(linked, Energy.ELECTRICITY, entry, previous=None)
+        house = house_with_electricity_cups(str(uuid.uuid4()), "bench", f"Bench {serial}", "41001", cups, now)
         store_contract(house, ELECTRICITY_CONTRACTS, contract, PORTAL)
         houses.append(house)
     return houses
