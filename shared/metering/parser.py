@@ -26,7 +26,7 @@ from shared.metering.decompression import open_text
 from shared.metering.errors import RowError
 from shared.metering.file_names import parse_file_name
 from shared.metering.hour_labels import HourStart, hour_start
-from shared.metering.readings import Quality, Reading, Rejection, Source
+from shared.metering.readings import MAX_HOURLY_WH, Quality, Reading, Rejection, Source
 from shared.supply_points.cups import Energy, InvalidCups, normalise_cups, supply_point_key
 from shared.supply_points.zones import cups_time_zone
 
@@ -38,9 +38,6 @@ _CUPS_CACHE_LIMIT = 4_096
 _HOUR_CACHE_LIMIT = 20_000  # over two years of hourly labels
 _ENERGY_CACHE_LIMIT = 20_000  # int() of a digit string costs several dict look-ups; values repeat a lot
 _CHUNK_CHARS = 1 << 18  # text split into lines at a time
-# The Metering table packs each hour's energies as signed 32-bit integers (metering.dal.metering): 2.1 GWh in an
-# hour is far beyond any supply point, so a larger value is a broken row, not a reason to widen the storage.
-MAX_HOURLY_WH = 2**31 - 1
 _QUALITY_BY_METHOD = {
     "1": Quality.REAL,  # real valid measure
     "3": Quality.REAL,  # real measure adjusted to a real closing reading

@@ -4,6 +4,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+# The Metering table packs each hour's energies as signed 32-bit integers (metering.dal.metering, pv.dal.generation):
+# 2.1 GWh in an hour is far beyond any supply point or installation, so a larger value is a broken row, not a reason
+# to widen the storage.
+MAX_HOURLY_WH = 2**31 - 1
+
 
 class Source(StrEnum):
     """Where an hourly value came from; the API shows these names."""

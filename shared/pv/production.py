@@ -9,8 +9,8 @@ does not document it):
 
 `null` values are hours without data: nothing is stored for them. Energies are float Wh and become whole Wh rounded
 half up from the shortest decimal that prints as the float (as the provider wrote it: 2.5 -> 3, 1234.45 -> 1234).
-A bad row (a date that is not such a label, an hour that does not exist or repeats, a negative or infinite value)
-is reported with its index, and the others are kept.
+A bad row (a date that is not such a label, an hour that does not exist or repeats, a negative or infinite value, a
+value beyond what an hour can store) is reported with its index, and the others are kept.
 """
 
 import math
@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from shared.metering.readings import MAX_HOURLY_WH
 from shared.pv.models import DEFAULT_SITE_ZONE, GeneratedHour, ProducedHour
 
 _LABEL = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
@@ -129,4 +130,7 @@ def _wh(energy_wh: float | None) -> int | None:
         return None
     if not math.isfinite(energy_wh) or energy_wh < 0:
         raise _RowError(f"value: {energy_wh!r} is not a quantity of energy")
-    return int(Decimal(repr(energy_wh)).to_integral_value(rounding=ROUND_HALF_UP))
+    watt_hours = int(Decimal(repr(energy_wh)).to_integral_value(rounding=ROUND_HALF_UP))
+    if watt_hours > MAX_HOURLY_WH:
+        raise _RowError(f"value: {energy_wh!r} Wh is more than the {MAX_HOURLY_WH} Wh an hour can store")
+    return watt_hours

@@ -142,6 +142,7 @@ def test_an_hour_labelled_twice_on_an_ordinary_day_keeps_the_first_and_reports_t
         (ProducedHour("2024-04-01 10:00:00", -0.5), "value: -0.5 is not a quantity of energy"),
         (ProducedHour("2024-04-01 10:00:00", math.inf), "value: inf is not a quantity of energy"),
         (ProducedHour("2024-04-01 10:00:00", math.nan), "value: nan is not a quantity of energy"),
+        (ProducedHour("2024-04-01 10:00:00", 2.0**31), "value: 2147483648.0 Wh is more than the 2147483647 Wh"),
     ],
 )
 def test_a_bad_row_is_reported_with_its_index_and_the_others_are_kept(value: ProducedHour, reason: str) -> None:
