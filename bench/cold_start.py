@@ -6,10 +6,10 @@ runtime has it. `python -S -B`: nothing of the dev venv on the path, nothing wri
 Each sample is the wall time of a fresh process: importing the function's handler file by path with its declared
 environment (placeholder values), `import boto3` on the same path, and `pass` (the interpreter floor). The stack
 floor is a handler that imports what every API function needs, and nothing else: PynamoDB, a Powertools resolver
-with validation and one route, one pydantic model. Samples are interleaved and the order alternates each round,
-after warm-up rounds that fill the OS file cache. Goal: every API function at most 1.5x the boto3 median. Reports;
-never fails. A function whose handler does not import with its declared environment is listed as FAIL with the
-error.
+with validation and one route, one pydantic model; a second floor leaves the resolver out. Samples are interleaved
+and the order alternates each round, after warm-up rounds that fill the OS file cache. Goal: every API function
+at most 1.5x the boto3 median. Reports; never fails. A function whose handler does not import with its declared
+environment is listed as FAIL with the error.
 
     .venv/bin/python bench/cold_start.py [--runs 15] [--warmups 2] [--build-dir DIR]      (repository root)
 
@@ -44,6 +44,8 @@ IMPORT_BY_PATH = (
     "module = importlib.util.module_from_spec(spec); sys.modules[sys.argv[1]] = module; "
     "spec.loader.exec_module(module)"
 )
+# What every API function imports, and nothing else: no function imports in less. The second leaves the Powertools
+# resolver out: what PynamoDB and pydantic, which the stack fixes, cost on their own.
 STACK_FLOOR = """
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -66,6 +68,18 @@ def get_thing(thing_id: str) -> Answer:
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(router)
 """
+MODELS_FLOOR = """
+from pydantic import BaseModel
+from pynamodb.models import Model
+
+
+class Answer(BaseModel):
+    id: str
+"""
+FLOORS = {
+    "stack floor": ("PynamoDB, Powertools resolver, pydantic: what every API function imports", STACK_FLOOR),
+    "floor without Powertools": ("PynamoDB and one pydantic model, no resolver", MODELS_FLOOR),
+}
 
 
 @dataclass
@@ -136,8 +150,10 @@ def lambda_runtime(work: Path) -> Path:
     return runtime
 
 
-def candidates(template: Template, build: Path, work: Path) -> tuple[Candidate, Candidate, Candidate, list[Candidate]]:
-    """The interpreter floor, the baseline, the stack floor and the API functions."""
+def candidates(
+    template: Template, build: Path, work: Path
+) -> tuple[Candidate, Candidate, list[Candidate], list[Candidate]]:
+    """The interpreter floor, the baseline, the stack floors and the API functions."""
     layer, runtime = build / LAYER_ID / "python", lambda_runtime(work)
     base = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": REGION}
     python = [sys.executable, "-S", "-B"]
@@ -150,15 +166,18 @@ def candidates(template: Template, build: Path, work: Path) -> tuple[Candidate, 
     floor = Candidate("python -c pass", [*python, "-c", "pass"], base, build)
     on_path = {**base, "PYTHONPATH": os.pathsep.join(map(str, [layer, runtime]))}
     boto3 = Candidate("import boto3", [*python, "-c", "import boto3"], on_path, build)
-    stack = work / "StackFloor"
-    stack.mkdir()
-    (stack / "app.py").write_text(STACK_FLOOR)
+    stack_floors = []
+    for number, (name, (_, code)) in enumerate(FLOORS.items()):
+        folder = work / f"floor-{number}"
+        folder.mkdir()
+        (folder / "app.py").write_text(code)
+        stack_floors.append(handler(name, folder, {}))
     functions = [
         handler(spec.logical_id, build / spec.logical_id, declared_environment(spec))
         for spec in template.functions()
         if any(event.type == "HttpApi" for event in spec.events)
     ]
-    return floor, boto3, handler("stack floor", stack, {}), functions
+    return floor, boto3, stack_floors, functions
 
 
 def measure(everything: list[Candidate], runs: int, warmups: int) -> None:
@@ -190,8 +209,8 @@ def report(floor: Candidate, boto3: Candidate, functions: list[Candidate], broke
         ratio = candidate.median_ms / boto3_ms
         net_ratio = (candidate.median_ms - floor_ms) / boto3_net
         verdict = "PASS" if ratio <= GOAL_RATIO else "FAIL"
-        if candidate.name == "stack floor":
-            verdict = "(PynamoDB, Powertools resolver, pydantic: what every API function imports)"
+        if candidate.name in FLOORS:
+            verdict = f"({FLOORS[candidate.name][0]})"
         else:
             failures += verdict == "FAIL"
         print(
@@ -203,7 +222,7 @@ def report(floor: Candidate, boto3: Candidate, functions: list[Candidate], broke
         failures += 1
     print()
     print("x boto3 = function median / boto3 median; net = both with the interpreter floor subtracted.")
-    total = len(functions) - 1 + len(broken)
+    total = len(functions) - len(FLOORS) + len(broken)
     print(f"{total - failures}/{total} API functions within {GOAL_RATIO:g}x of import boto3.")
     return failures
 
@@ -217,11 +236,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cold-start-") as temporary:
         work = Path(temporary)
         build = args.build_dir.resolve() if args.build_dir else sam_build(work)
-        floor, boto3, stack_floor, functions = candidates(Template.load(), build, work)
+        floor, boto3, stack_floors, functions = candidates(Template.load(), build, work)
         if not functions:
             sys.exit("no function with an HttpApi event in template.yaml")
         broken = {candidate.name: error for candidate in functions if (error := candidate.import_error())}
-        working = [stack_floor, *(candidate for candidate in functions if candidate.name not in broken)]
+        working = [*stack_floors, *(candidate for candidate in functions if candidate.name not in broken)]
         measure([floor, boto3, *working], args.runs, args.warmups)
         report(floor, boto3, working, broken)
 
