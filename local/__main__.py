@@ -45,6 +45,8 @@ def _machine_clients_section(state: dict[str, Any]) -> str:
             f"  billing system {source}: client id {client['client_id']}, secret {client['client_secret']}",
             f"  curl -s -u {credentials} -d grant_type=client_credentials -d scope=imports/write {state['token_url']}",
         ]
+        if sender := client.get("sqs_sender_id"):  # moto's one SQS sender, registered for this source
+            lines.append(f"  messages sent straight to the import queue are {source}'s (their SQS sender: {sender})")
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,13 @@ from typing import Any
 import boto3
 
 from local.aws_server import AwsServer, AwsServerError
-from local.billing_systems import LOCAL_SOURCES, create_billing_system_client
+from local.billing_systems import (
+    LOCAL_SOURCES,
+    QUEUE_SENDER_ID,
+    QUEUE_SENDER_SOURCE,
+    create_billing_system_client,
+    queue_sender,
+)
 from local.datadis import DatadisStandIn
 from local.deployment import Deployment, export_function_environments
 from local.event_sources import StackContext, start_event_sources
@@ -40,9 +46,13 @@ DATADIS_URL_PARAMETER = "DatadisBaseUrl"
 DATADIS_ACCOUNT_SECRET = "DatadisCredentialsSecret"
 SOLAREDGE_URL_PARAMETER = "SolarEdgeBaseUrl"
 BILLING_SYSTEM_CLIENTS_PARAMETER = "BillingSystemClientIds"
+BILLING_SYSTEM_SENDERS_PARAMETER = "BillingSystemSenders"
 # The stack parameters the local stack deploys with, whatever their defaults: people and scripts sign in with
-# USER_PASSWORD_AUTH here (SRP needs a client library).
-LOCAL_PARAMETERS = {"AllowUserPasswordAuth": "true"}
+# USER_PASSWORD_AUTH here (SRP needs a client library), and send straight to the import queue as one billing system.
+LOCAL_PARAMETERS = {
+    "AllowUserPasswordAuth": "true",
+    BILLING_SYSTEM_SENDERS_PARAMETER: queue_sender(QUEUE_SENDER_SOURCE),
+}
 
 
 class StackStartError(RuntimeError):
@@ -220,10 +230,12 @@ class LocalStack:
 
     def _create_billing_systems(self, deployment: Deployment, user_pool_id: str) -> dict[str, dict[str, str]]:
         """A machine client for each of two billing systems, by source, accepted by the API's authorizer as
-        BillingSystemClientIds makes it accept them in AWS (set before the gateway reads it)."""
+        BillingSystemClientIds makes it accept them in AWS (set before the gateway reads it); the one whose
+        messages sent straight to the import queue are accepted (LOCAL_PARAMETERS) lists its sender id."""
         cognito = boto3.client("cognito-idp", region_name=deployment.region)
         clients = {source: create_billing_system_client(cognito, user_pool_id, source) for source in LOCAL_SOURCES}
         deployment.set_parameter(BILLING_SYSTEM_CLIENTS_PARAMETER, [c["client_id"] for c in clients.values()])
+        clients[QUEUE_SENDER_SOURCE]["sqs_sender_id"] = QUEUE_SENDER_ID
         return clients
 
     def _load_functions(self, deployment: Deployment) -> dict[str, FunctionRuntime]:

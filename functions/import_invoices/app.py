@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.core.clients.message_queue import MessageQueue
 from shared.core.observability import logger, metrics
-from shared.imports.deliveries import received_from_sqs
+from shared.imports.deliveries import BillingSystemSenders, received_from_sqs
 from shared.imports.models import ReceivedMessage
 from shared.imports.services.importing import ImportBatch, ImportingSettings, request_release_where_possible
 
@@ -21,6 +21,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 class Settings(ImportingSettings):
     import_queue_max_receives: int  # the queues' maxReceiveCount
     posted_import_queue_arn: str  # the queue whose message attributes the API set (shared.imports.deliveries)
+    billing_system_senders: BillingSystemSenders  # who may send straight to the import queue, and as which source
 
 
 settings = Settings.load()
@@ -45,4 +46,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
 
 
 def _received(record: SQSRecord) -> ReceivedMessage:
-    return received_from_sqs(record, posted=record.event_source_arn == settings.posted_import_queue_arn)
+    return received_from_sqs(
+        record,
+        posted=record.event_source_arn == settings.posted_import_queue_arn,
+        senders=settings.billing_system_senders,
+    )

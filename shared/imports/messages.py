@@ -32,7 +32,8 @@ class ImportKind(StrEnum):
 _BILLING_KINDS: dict[ImportKind, BillingKind[Any, Any]] = {ImportKind(kind.name): kind for kind in BILLING_KINDS}
 
 # No "#" in a source: (source, external id) is claimed as one key, which must not be ambiguous.
-Source = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+Source = Annotated[str, StringConstraints(pattern=SOURCE_PATTERN)]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -65,6 +66,9 @@ class ImportMessage:
         return supply_point_key(self.cups)
 
 
+UNREGISTERED_SENDER = "the sender is not a registered billing system (BillingSystemSenders)"
+
+
 @dataclass(frozen=True)
 class Rejection:
     """Why a message cannot be stored, ever; source and external id when the message gave them."""
@@ -75,14 +79,17 @@ class Rejection:
     external_id: str | None = None
 
 
-def parse_message(body: str, bound_source: str | None = None) -> ImportMessage | Rejection:
-    """`bound_source`: the only source allowed (that of the billing system's client which posted it)."""
-    try:
-        raw = json.loads(body)
-    except ValueError as error:
-        return Rejection("the message is not valid JSON", (FieldProblem("body", f"invalid JSON: {error}"),))
-    except RecursionError:
-        return Rejection("the message is nested too deeply", (FieldProblem("body", "nested too deeply"),))
+def parse_message(
+    body: str, bound_source: str | None = None, *, unregistered_sender: bool = False
+) -> ImportMessage | Rejection:
+    """`bound_source`: the only source allowed (that of the billing system which sent it). `unregistered_sender`:
+    sent by no billing system, so refused whatever it holds, with the source and external id it claims (for
+    operators to tell whose registration is missing)."""
+    raw = _load(body)
+    if unregistered_sender:
+        return _rejection(raw, [FieldProblem("source", UNREGISTERED_SENDER)], reason=UNREGISTERED_SENDER)
+    if isinstance(raw, Rejection):
+        return raw
     try:
         envelope = ImportEnvelope.model_validate(raw)
     except ValidationError as invalid:
@@ -90,7 +97,7 @@ def parse_message(body: str, bound_source: str | None = None) -> ImportMessage |
     kind = envelope.kind.billing_kind
     problems: list[FieldProblem] = []
     if bound_source is not None and envelope.source != bound_source:
-        problems.append(FieldProblem("source", f"this billing system's client may only send source {bound_source}"))
+        problems.append(FieldProblem("source", f"this billing system may only send source {bound_source}"))
     try:
         cups = normalise_cups(envelope.cups, kind.energy)
     except InvalidCups as error:
@@ -104,11 +111,21 @@ def parse_message(body: str, bound_source: str | None = None) -> ImportMessage |
     return ImportMessage(kind, envelope.source, envelope.external_id, cups, data)
 
 
-def _rejection(raw: Any, problems: list[FieldProblem]) -> Rejection:
+def _load(body: str) -> Any:
+    """The JSON value of `body`, or its Rejection."""
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        return Rejection("the message is not valid JSON", (FieldProblem("body", f"invalid JSON: {error}"),))
+    except RecursionError:
+        return Rejection("the message is nested too deeply", (FieldProblem("body", "nested too deeply"),))
+
+
+def _rejection(raw: Any, problems: list[FieldProblem], reason: str | None = None) -> Rejection:
     fields = ", ".join(dict.fromkeys(problem.field for problem in problems))
     identity = raw if isinstance(raw, dict) else {}
     return Rejection(
-        f"invalid message: {fields}",
+        reason or f"invalid message: {fields}",
         tuple(problems),
         source=_text(identity.get("source")),
         external_id=_text(identity.get("external_id")),

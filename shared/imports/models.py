@@ -43,7 +43,8 @@ class ReceivedMessage:
     body: str
     ref: MessageRef
     deliveries: int | None = None  # SQS's receive count; None when a held message is taken up again
-    bound_source: str | None = None  # the source of the billing system's client that posted it: the only one allowed
+    bound_source: str | None = None  # the source of the billing system that sent it: the only one allowed
+    unregistered_sender: bool = False  # sent straight to the import queue by no registered billing system: refused
 
     def is_last_delivery(self, max_receives: int) -> bool:
         return self.deliveries is not None and self.deliveries >= max_receives

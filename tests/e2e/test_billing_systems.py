@@ -1,5 +1,6 @@
 """Billing-system imports against `python -m local`: an integrator's boto3 script sending straight to the import
-queue (valid, duplicated, malformed and unmatched messages) and the four tabs listing exactly what it stored; a
+queue (valid, duplicated, malformed, unmatched and another system's messages) and the four tabs listing exactly
+what it stored; a
 machine client's client-credentials token from the local token endpoint; 10,000 messages posted at once and
 processed through the local import queue as Lambda would; a message that fails on every delivery ending in the
 dead-letter queue with its reason."""
@@ -27,7 +28,8 @@ HOUSES = 100
 ACCEPTED_WITHIN_SECONDS = 29  # the function's Timeout (API Gateway gives up at 30 s); measured 8-9 s here
 COMPLETED_WITHIN_SECONDS = 900  # measured 3-4 minutes here: moto answers every request on two shared cores
 POLL_SECONDS = 15  # each report reads every outcome: polling often slows the import down
-SOURCE = "acme-erp"  # one of the two billing systems the local stack creates
+SOURCE = "acme-erp"  # one of the two billing systems the local stack creates, the one that sends straight to SQS
+OTHER_SOURCE = "other-erp"
 SETTLED_WITHIN_SECONDS = 60
 USER_PASSWORD = "Ana-Local-Pass-2024"
 _serials = iter(range(int(time.time()) % 10**6 * 1000, 10**12))
@@ -115,8 +117,10 @@ def test_an_integrator_script_sending_to_the_queue_fills_the_four_tabs_exactly(l
             "electricity_invoice", electricity, INVOICE | {"invoice_number": "F-3", "period_end": "2024-03-01"}
         ),
         "unmatched": message("electricity_invoice", unlinked, INVOICE | {"invoice_number": "U-1"}),
+        "another system's": message("electricity_invoice", electricity, INVOICE | {"invoice_number": "O-1"})
+        | {"source": OTHER_SOURCE},
     }
-    # The integrator's script: boto3 and the queue URL, nothing of ours.
+    # The integrator's script: boto3 and the queue URL, nothing of ours (moto sends as SOURCE's registered sender).
     sqs = boto3.client(
         "sqs",
         endpoint_url=local_stack.aws_endpoint,
@@ -125,28 +129,29 @@ def test_an_integrator_script_sending_to_the_queue_fills_the_four_tabs_exactly(l
         aws_secret_access_key="testing",
     )
     day_import = f"queue-{datetime.now(UTC).date().isoformat()}"
-    answer = sqs.send_message_batch(
-        QueueUrl=local_stack.resources["ImportQueue"],
-        Entries=[
-            {"Id": str(n), "MessageBody": body if isinstance(body, str) else json.dumps(body)}
-            for n, body in enumerate(sent.values())
-        ],
-    )
-    message_ids = dict(zip(sent, (entry["MessageId"] for entry in answer["Successful"]), strict=True))
+    message_ids = {
+        name: sqs.send_message(
+            QueueUrl=local_stack.resources["ImportQueue"],
+            MessageBody=body if isinstance(body, str) else json.dumps(body),
+        )["MessageId"]
+        for name, body in sent.items()
+    }
 
     def report() -> dict[str, Any]:
         return dict(operator.get(f"/imports/{day_import}").json())
 
     counted = settled(report, lambda r: r["received"] == len(sent))
     assert {key: counted[key] for key in ("received", "stored", "duplicates", "unmatched", "rejected")} == {
-        "received": 10,
+        "received": 11,
         "stored": 5,
         "duplicates": 2,
         "unmatched": 1,
-        "rejected": 2,
+        "rejected": 3,
     }
     explained = {error["sqs_message_id"]: error for error in counted["errors"]}
-    assert set(explained) == {message_ids["not JSON"], message_ids["period ending before it starts"]}
+    refused = ("not JSON", "period ending before it starts", "another system's")
+    assert set(explained) == {message_ids[name] for name in refused}
+    assert [e["field"] for e in explained[message_ids["another system's"]]["errors"]] == ["source"]
     assert "JSON" in explained[message_ids["not JSON"]]["reason"]
     assert [e["field"] for e in explained[message_ids["period ending before it starts"]]["errors"]] == [
         "data.period_end"
@@ -277,7 +282,10 @@ def test_a_machine_client_token_may_import_and_a_users_token_may_not(
 def test_the_stack_lists_a_client_of_its_own_for_each_of_two_billing_systems(local_stack: LocalStackHandle) -> None:
     clients = local_stack.state["machine_clients"]
     assert {source: client["source"] for source, client in clients.items()} == {
-        "acme-erp": "acme-erp",
-        "other-erp": "other-erp",
+        SOURCE: SOURCE,
+        OTHER_SOURCE: OTHER_SOURCE,
     }
     assert len({client["client_id"] for client in clients.values()}) == 2
+    # moto's SenderId for every message, registered in BillingSystemSenders for SOURCE only
+    assert clients[SOURCE]["sqs_sender_id"] == "AIDAIT2UOQQY3AUEKVGXU"
+    assert "sqs_sender_id" not in clients[OTHER_SOURCE]

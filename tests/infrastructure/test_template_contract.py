@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from local.deployment import Deployment
+from local.provision import referenced_logical_ids
 from local.template import FunctionSpec, Resource, Template, is_intrinsic
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +30,7 @@ TEMPLATE = Template.load(REPO_ROOT / "template.yaml")
 FUNCTIONS = TEMPLATE.functions()
 FUNCTION_IDS = [spec.logical_id for spec in FUNCTIONS]
 REGION = "eu-west-1"
+DEFAULT_PARAMETERS = Deployment(TEMPLATE, prefix="contract", region=REGION, account_id="123456789012")
 # What Powertools' DynamoDBPersistenceLayer expects as the TTL attribute unless told otherwise.
 POWERTOOLS_IDEMPOTENCY_EXPIRY_ATTRIBUTE = "expiration"
 PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
@@ -88,12 +91,15 @@ def _absent_when_deployed(value: Any) -> bool:
 
 
 def dummy_environment(spec: FunctionSpec) -> dict[str, str]:
-    """The function's declared variables; intrinsics (!Ref Table ...) become a placeholder value."""
+    """The function's declared variables; intrinsics of parameters only take the parameters' defaults (settings
+    checked at cold start must accept those), other intrinsics (!Ref Table ...) become a placeholder value."""
     values = {}
     for name, value in spec.environment.items():
         if _absent_when_deployed(value):
             continue
-        if is_intrinsic(value):
+        if is_intrinsic(value) and referenced_logical_ids(value) <= TEMPLATE.parameters.keys():
+            values[name] = str(DEFAULT_PARAMETERS.resolve(value))
+        elif is_intrinsic(value):
             values[name] = f"dummy-{name.lower().replace('_', '-')}"
         elif isinstance(value, bool):
             values[name] = str(value).lower()

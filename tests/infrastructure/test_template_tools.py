@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from local.template import FunctionSpec, Template, is_intrinsic
+from local.template import Template
+from tests.infrastructure.test_template_contract import dummy_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
@@ -139,22 +140,6 @@ def test_layer_pydantic_core_is_a_manylinux_x86_64_build(build_dir: Path) -> Non
     assert not wrong, f"pydantic_core in the layer is not a CPython 3.12 manylinux x86_64 build: {wrong}"
     binaries = list((layer / "pydantic_core").glob("_pydantic_core.*.so"))
     assert binaries and all("x86_64-linux-gnu" in binary.name for binary in binaries), binaries
-
-
-def dummy_environment(spec: FunctionSpec) -> dict[str, str]:
-    """Declared variables as deployed with default parameters; intrinsics become placeholders."""
-    values = {}
-    for name, value in spec.environment.items():
-        branches = value.get("Fn::If") if isinstance(value, dict) else None
-        if isinstance(branches, list) and {"Ref": "AWS::NoValue"} in branches[1:]:
-            continue  # unset unless a non-default parameter turns it on
-        if is_intrinsic(value):
-            values[name] = f"dummy-{name.lower().replace('_', '-')}"
-        elif isinstance(value, bool):
-            values[name] = str(value).lower()
-        else:
-            values[name] = str(value)
-    return values
 
 
 def lambda_runtime_dir(base: Path) -> Path:

@@ -15,6 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local.billing_systems import queue_sender
 from local.datadis import DatadisStandIn
 from local.deployment import Deployment, export_function_environments, moto_account_id
 from local.events import http_api_event
@@ -23,10 +24,16 @@ from local.moto_patches import apply_moto_fixes
 from local.provision import provision
 from local.routes import RouteTable
 from local.solaredge import SolarEdgeStandIn
-from local.stack import DATADIS_URL_PARAMETER, SOLAREDGE_URL_PARAMETER, store_datadis_account
+from local.stack import (
+    BILLING_SYSTEM_SENDERS_PARAMETER,
+    DATADIS_URL_PARAMETER,
+    SOLAREDGE_URL_PARAMETER,
+    store_datadis_account,
+)
 from local.template import Template
 
 REGION = "eu-west-1"
+QUEUE_SENDER_SOURCE = "erp-test"  # the billing system whose messages sent straight to the import queue are accepted
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,11 @@ def deployment(datadis: DatadisStandIn, solaredge: SolarEdgeStandIn) -> Iterator
             Template.load(),
             prefix="it",
             region=REGION,
-            parameters={DATADIS_URL_PARAMETER: datadis.url, SOLAREDGE_URL_PARAMETER: solaredge.url},
+            parameters={
+                DATADIS_URL_PARAMETER: datadis.url,
+                SOLAREDGE_URL_PARAMETER: solaredge.url,
+                BILLING_SYSTEM_SENDERS_PARAMETER: queue_sender(QUEUE_SENDER_SOURCE),
+            },
         )
         store_datadis_account(deployed, datadis.username, datadis.password)
         export_function_environments(deployed)

@@ -19,14 +19,15 @@ from local.billing_systems import create_billing_system_client
 from local.deployment import Deployment
 from local.events import sqs_event, sqs_record
 from local.functions import FunctionRuntime
+from shared.imports.messages import UNREGISTERED_SENDER
 from shared.imports.services import importing
 from tests.integration import test_contracts
-from tests.integration.conftest import REGION, Caller, FunctionsApi, Reply
+from tests.integration.conftest import QUEUE_SENDER_SOURCE, REGION, Caller, FunctionsApi, Reply
 from tests.integration.test_contract_corrections import replaced_versions
 from tests.integration.test_invoices import ELECTRICITY, GAS
 from tests.integration.test_set_cups import new_cups, put_cups
 
-SOURCE = "erp-test"
+SOURCE = QUEUE_SENDER_SOURCE  # also the source of what is sent straight to the import queue
 OTHER_SOURCE = "other-erp-test"
 _serials = iter(range(900_000, 10**6))
 
@@ -317,8 +318,7 @@ def test_a_message_nested_too_deeply_to_parse_is_rejected_alone(
     assert importer.consume() == set()
 
     assert importer.report(operator, import_id)["stored"] == 1
-    report = importer.report(operator, _queue_day(importer, ids[0]))
-    reasons = {error["sqs_message_id"]: error for error in report["errors"]}
+    reasons = _errors(importer, operator, ids[0])
     assert [e["field"] for e in reasons[ids[0]]["errors"]] == ["body"]
     assert reasons[ids[1]]["errors"]
     assert len(documents(api, operator, house, "electricity-invoices")) == 1
@@ -668,6 +668,37 @@ def test_import_attributes_are_trusted_only_from_the_apis_own_queue(
     assert importer.report(operator, _queue_day(importer, sent))["stored"] == 1  # counted where it came from
 
 
+def test_a_message_sent_straight_is_bound_to_the_source_registered_for_its_sender(
+    importer: Importer, api: FunctionsApi, operator: Caller, house: dict[str, Any]
+) -> None:
+    """moto sends every message as the sender the deployment registered for SOURCE."""
+    others = invoice(house, invoice_number="THEIRS-1") | {"source": OTHER_SOURCE}
+    own, other = (importer.send_straight(json.dumps(body)) for body in (invoice(house), others))
+
+    assert not importer.consume()
+
+    errors = _errors(importer, operator, own)
+    assert own not in errors
+    assert (errors[other]["source"], [e["field"] for e in errors[other]["errors"]]) == (OTHER_SOURCE, ["source"])
+    [stored] = documents(api, operator, house, "electricity-invoices")
+    assert (stored["source"], stored["invoice_number"]) == (SOURCE, ELECTRICITY["invoice_number"])
+
+
+def test_a_message_sent_straight_by_a_sender_that_is_no_registered_billing_system_is_rejected(
+    importer: Importer, api: FunctionsApi, operator: Caller, house: dict[str, Any]
+) -> None:
+    sent = importer.send_straight(json.dumps(invoice(house)))
+    [queued] = importer.receive(importer.import_queue)
+    queued["Attributes"]["SenderId"] = "AROAUNREGISTEREDROLE1:nightly-export"  # another principal of the account
+
+    assert not importer.invoke(importer.consumer, importer.import_queue, [queued])
+
+    error = _errors(importer, operator, sent)[sent]
+    assert (error["source"], error["reason"]) == (SOURCE, UNREGISTERED_SENDER)
+    assert [(e["field"], e["message"]) for e in error["errors"]] == [("source", UNREGISTERED_SENDER)]
+    assert documents(api, operator, house, "electricity-invoices") == []
+
+
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [([], 422, "body"), ({"kind": "gas_invoice"}, 422, "body"), ([1], 422, "0"), ([{}] * 10_001, 422, "body")],
@@ -710,6 +741,12 @@ def _queue_day(importer: Importer, message_id: str) -> str:
 
     [record] = [record for record in OutcomeRecord.scan() if record.sqs_message_id == message_id]
     return str(record.import_id)
+
+
+def _errors(importer: Importer, operator: Caller, message_id: str) -> dict[str, Any]:
+    """The errors of the day import of a message sent straight to the queue, by SQS message id."""
+    report = importer.report(operator, _queue_day(importer, message_id))
+    return {error["sqs_message_id"]: error for error in report["errors"]}
 
 
 def test_the_import_queue_is_configured_for_its_consumer(deployment: Deployment) -> None:

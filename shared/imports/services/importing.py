@@ -69,7 +69,7 @@ class ImportBatch:
         self._parsed: dict[MessageRef, ImportMessage | Rejection] = {}
         for message in messages:
             try:
-                self._parsed[message.ref] = parse_message(message.body, message.bound_source)
+                self._parsed[message.ref] = _parse(message)
             except Exception:  # judged again, on its own, by import_message: the others go ahead
                 logger.exception("import message not parsed", extra={"import_message": message.ref.key})
         supply_points = {_supply_point(m) for m in self._parsed.values() if isinstance(m, ImportMessage)}
@@ -111,7 +111,7 @@ class ImportBatch:
         return sorted(self._waiting | appeared)
 
     def _import(self, received: ReceivedMessage) -> None:
-        message = self._parsed.get(received.ref) or parse_message(received.body, received.bound_source)
+        message = self._parsed.get(received.ref) or _parse(received)
         if isinstance(message, Rejection):
             self._settle(received, _rejected(message))
             return
@@ -233,6 +233,10 @@ def request_release_where_possible(release_queue: MessageQueue, supply_points: S
         request_release(release_queue, supply_points)
     except Exception:
         logger.exception("release of held messages not requested", extra={"supply_points": len(supply_points)})
+
+
+def _parse(received: ReceivedMessage) -> ImportMessage | Rejection:
+    return parse_message(received.body, received.bound_source, unregistered_sender=received.unregistered_sender)
 
 
 def _supply_point(message: ImportMessage) -> SupplyPoint:

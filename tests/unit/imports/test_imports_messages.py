@@ -10,7 +10,7 @@ from stdnum.es import cups as stdnum_cups
 from shared.billing.kinds import ELECTRICITY_INVOICES, GAS_CONTRACTS
 from shared.billing.models.invoices import ElectricityInvoiceBody
 from shared.core.errors import FieldProblem
-from shared.imports.messages import ImportMessage, Rejection, parse_message
+from shared.imports.messages import UNREGISTERED_SENDER, ImportMessage, Rejection, parse_message
 
 
 def cups(serial: int, suffix: str = "0F") -> str:
@@ -101,3 +101,21 @@ def test_a_message_that_is_not_an_object_is_rejected_on_the_body() -> None:
     assert parsed.problems == (
         FieldProblem("body", "Input should be a valid dictionary or instance of ImportEnvelope"),
     )
+
+
+def test_a_message_bound_to_a_source_may_claim_no_other() -> None:
+    assert isinstance(parse_message(json.dumps(message()), "erp"), ImportMessage)
+    parsed = parse_message(json.dumps(message()), "other-erp")
+    assert isinstance(parsed, Rejection)
+    assert parsed.problems == (FieldProblem("source", "this billing system may only send source other-erp"),)
+
+
+@pytest.mark.parametrize(
+    ("body", "identity"),
+    [(json.dumps(message()), ("erp", "INV-1")), ("{not json", (None, None)), ("[" * 100_000, (None, None))],
+)
+def test_a_message_of_an_unregistered_sender_is_refused_on_the_source_whatever_it_holds(
+    body: str, identity: tuple[str | None, str | None]
+) -> None:
+    parsed = parse_message(body, unregistered_sender=True)
+    assert parsed == Rejection(UNREGISTERED_SENDER, (FieldProblem("source", UNREGISTERED_SENDER),), *identity)
