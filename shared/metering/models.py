@@ -215,14 +215,17 @@ class MeteringFile:
     error: str | None = None  # why the whole file failed (unreadable, unknown name...)
     error_report_key: str | None = None  # reports/<...>: rejected rows with line and reason
     outcome_announced: bool = False
+    failed_by_chunk: bool = False  # `failed` because a chunk failed on every delivery: its redrive can complete it
 
     def is_settled(self, file_id: str) -> bool:
         return self.file_id == file_id and self.status is not FileStatus.COPIED
 
     @property
     def is_complete(self) -> bool:
-        """Every chunk of the content is counted, and the status is still to settle."""
-        return self.status is FileStatus.COPIED and self.chunks_done == self.chunks_total
+        """Every chunk of the content is counted, and the status is still to settle (or was failed by a chunk that
+        has been counted since)."""
+        unsettled = self.status is FileStatus.COPIED or self.failed_by_chunk
+        return unsettled and self.chunks_done == self.chunks_total
 
     @property
     def final_status(self) -> FileStatus:

@@ -635,6 +635,40 @@ def test_a_chunk_failing_on_its_last_delivery_fails_its_file_with_the_reason(
     assert (record.chunks_total, record.chunks_done) == (3, 2)
 
 
+def test_a_chunk_redriven_after_failing_its_file_settles_it_and_announces_the_new_outcome(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared.metering.dal import metering  # noqa: PLC0415 - after the deployment's names
+
+    object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", file_bytes(curve_rows(new_cups(), [APRIL[0]])))
+    pipeline.split()
+    first, *others = sorted(pipeline.receive(pipeline.chunk_queue), key=lambda m: json.loads(m["Body"])["chunk"])
+    save_hours = metering.save_hours
+
+    def throttled(*_: Any, **__: Any) -> None:
+        raise RuntimeError("throughput exceeded")
+
+    monkeypatch.setattr(metering, "save_hours", throttled)
+    assert pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [_on_delivery(first, 5)])
+    monkeypatch.setattr(metering, "save_hours", save_hours)
+    pipeline.ingest(others)  # the other chunks end after it gave up: the failure is announced
+    assert file_record(object_key).status == "failed"
+    assert _outcomes(pipeline, object_key) == ["failed"]
+
+    assert not pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [_on_delivery(first, 1)])  # redriven
+    record = file_record(object_key)
+    assert (record.status, record.error, record.failed_by_chunk) == ("parsed", None, None)
+    assert _counts(object_key) == ("parsed", 3, 3, 24, 0)
+    assert _outcomes(pipeline, object_key) == ["parsed"]
+
+
+def _outcomes(pipeline: Pipeline, object_key: str) -> list[str]:
+    """The statuses announced for the file since the last call."""
+    return [
+        event["detail"]["status"] for event in pipeline.outcome_events() if event["detail"]["object_key"] == object_key
+    ]
+
+
 def test_the_scheduled_check_reports_files_stuck_in_copied(
     pipeline: Pipeline, capsys: pytest.CaptureFixture[str]
 ) -> None:

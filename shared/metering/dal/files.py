@@ -6,14 +6,15 @@ redelivers:
 - The split points the item at one content of the object (its file id) and records how many chunks it cut.
 - Each chunk is counted once: a marker item (conditional put) and the item's counters (ADD) in one transaction.
 - When every chunk is counted, one conditional update settles the status (`parsed`, `partially_parsed` when
-  some rows were rejected, or `failed`), whichever function gets there first.
+  some rows were rejected, or `failed`), whichever function gets there first. A file `failed` because a chunk
+  failed on every delivery settles so too once that chunk, redriven from the dead-letter queue, is counted.
 - The outcome is announced by the function that claims it; a claim older than a function's run time is
   abandoned (that function died) and can be taken over."""
 
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime, timedelta
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -67,6 +68,7 @@ class MeteringFileRecord(TableRecord):
     # The parse pipeline's own bookkeeping:
     file_id = UnicodeAttribute(null=True)  # the content being parsed (object key + ETag); other chunks don't count
     supply_points = NumberAttribute(null=True)  # distinct supply points stored, once parsed
+    failed_by_chunk = BooleanAttribute(null=True)  # `failed` because a chunk gave up: its redrive can settle it
     outcome_event_claimed_at = UnicodeAttribute(null=True)  # when a function set out to announce the outcome
     outcome_event_sent_at = UnicodeAttribute(null=True)
     by_connection = FilesByConnectionIndex()
@@ -91,6 +93,7 @@ class MeteringFileRecord(TableRecord):
             error=self.error,
             error_report_key=self.error_report_key,
             outcome_announced=self.outcome_event_sent_at is not None,
+            failed_by_chunk=bool(self.failed_by_chunk),
         )
 
 
@@ -248,10 +251,10 @@ def fail(object_key: str, file_id: str, error: str) -> None:
 
 
 def give_up(object_key: str, file_id: str | None, error: str) -> bool:
-    """Mark a file that is still to settle `failed` for good (its message failed on its last delivery); False if
-    it settled meanwhile, follows another content than `file_id` or has no record. With no `file_id` (the split
-    gave up) the item follows no content any more, so that the event, redriven from the dead-letter queue once
-    the cause is fixed, splits the file afresh."""
+    """Mark a file that is still to settle `failed` (its message failed on its last delivery); False if it settled
+    meanwhile, follows another content than `file_id` or has no record. With no `file_id` (the split gave up) the
+    item follows no content any more, so that the event, redriven from the dead-letter queue once the cause is
+    fixed, splits the file afresh; with one (a chunk gave up), the chunk, redriven, completes the file."""
     item = MeteringFileRecord
     unsettled = item.status == FileStatus.COPIED.value
     actions: list[Action] = [item.status.set(FileStatus.FAILED.value), item.error.set(error)]
@@ -259,6 +262,7 @@ def give_up(object_key: str, file_id: str | None, error: str) -> bool:
         actions.append(item.file_id.remove())
     else:
         unsettled &= item.file_id == file_id
+        actions.append(item.failed_by_chunk.set(True))
     return _update_if(MeteringFileRecord(object_key), actions, unsettled)
 
 
@@ -304,15 +308,24 @@ def count_chunk(object_key: str, file_id: str, chunk: int, rows: ChunkRows) -> b
 
 def settle_if_complete(file: MeteringFile, supply_points: int, report_prefix: str) -> MeteringFile | None:
     """Set the final status of a file whose chunks are all counted (`file` read after that): the file as settled,
-    or None when another function settled it first."""
+    or None when another function settled it first. A file a chunk failed settles the same once that chunk is
+    counted after all, its failure and the announcement of it forgotten, so that the new outcome is announced."""
     item = MeteringFileRecord
-    actions: list[Action] = [item.status.set(file.final_status.value), item.supply_points.set(supply_points)]
+    actions: list[Action] = [
+        item.status.set(file.final_status.value),
+        item.supply_points.set(supply_points),
+        item.failed_by_chunk.remove(),
+        item.outcome_event_claimed_at.remove(),
+        item.outcome_event_sent_at.remove(),
+    ]
     if file.rows_rejected:
         actions.append(item.error_report_key.set(report_prefix))
     if not file.rows_stored and file.rows_rejected:
         actions.append(item.error.set("every row was rejected (see the error report)"))
+    else:
+        actions.append(item.error.remove())
     complete = (
-        (item.status == FileStatus.COPIED.value)
+        ((item.status == FileStatus.COPIED.value) | (item.failed_by_chunk == True))  # noqa: E712 - a condition
         & (item.file_id == file.file_id)
         & (item.chunks_done == file.chunks_total)
     )

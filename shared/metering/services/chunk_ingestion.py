@@ -2,7 +2,8 @@
 chunk that completes the file settles its status and announces it.
 
 A chunk that fails on its last delivery marks its file `failed` with the error (the other chunks can no longer
-settle it) before it goes to the dead-letter queue.
+settle it) before it goes to the dead-letter queue; redriven from there once the cause is fixed and counted, it
+settles the file as if it had never failed, and the new outcome is announced.
 
 Every step may run again (SQS delivers at least once, and retries what raised): the items, report and
 supply-point list are written under the same keys with the same content, the counts move once per chunk
