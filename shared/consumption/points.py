@@ -223,7 +223,9 @@ def _zero_filled(watt_hours: list[int | None]) -> list[int]:
 
 
 def _nones(column: list[Any]) -> list[int]:
-    """The positions of None in the column."""
+    """The positions of None in the column (most columns have none: one scan then)."""
+    if None not in column:
+        return []
     return list(compress(range(len(column)), map(is_, column, repeat(None))))
 
 

@@ -90,9 +90,11 @@ def _lay(hours: StoredHours, run: bytes) -> None:
     if low >= high:
         return
     if flags.count(_NOT_READ, low, high) == 0:
-        into = slice(offset + low, offset + high)
+        into, real = slice(offset + low, offset + high), flags.count(_REAL, low, high) == high - low
         hours.consumption_wh[into] = watt_hours[low:high]
-        hours.quality[into] = map(_QUALITY_OF_FLAG.__getitem__, flags[low:high])
+        hours.quality[into] = (
+            repeat(Quality.REAL, high - low) if real else map(_QUALITY_OF_FLAG.__getitem__, flags[low:high])
+        )
         hours.source[into] = repeat(Source.MONITORING, high - low)
         return
     for position in range(low, high):
