@@ -16,6 +16,7 @@ from shared.consumption.models import Consumption, Granularity, PeriodTotals
 from shared.core.auth import Caller
 from shared.core.concurrency import started
 from shared.core.errors import ConflictError, FieldProblem, InvalidInputError
+from shared.houses.models import SupplyLink
 from shared.houses.service import visible_house
 from shared.metering.dal import metering
 from shared.metering.readings import StoredHours
@@ -35,6 +36,12 @@ def _periods(
     # tariff, assumed on days no contract covers.
     spans = tariff_spans(*days, electricity_tariffs_between(house_id, *days))
     return points.period_totals(local, hours, spans, zone)
+
+
+def _entry_visible_from(link: SupplyLink) -> date | None:
+    """For a house stored before it kept its link's `visible_from`."""
+    entry = cups_links.get_link(link.supply_point, link.link_id)
+    return entry.visible_from if entry else None
 
 
 def consumption_report(
@@ -63,8 +70,7 @@ def consumption_report(
         if member
         else None
     )
-    entry = cups_links.get_link(link.supply_point, link.link_id)
-    visible_from = entry.visible_from if entry else None
+    visible_from = link.visible_from if link.visible_from_recorded else _entry_visible_from(link)
     shift = label_shift(cups_time_zone(link.supply_point), zone, local.start_utc)
     stored = metering.stored_hours(link.supply_point, local.start_utc - shift, local.end_utc - shift)
     hours = points.visible(replace(stored, start_utc=local.start_utc) if shift else stored, visible_from, zone)

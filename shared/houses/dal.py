@@ -3,7 +3,7 @@
 Creates and changes houses while keeping 'one house per user, address and postal code' atomic."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError, UpdateError
@@ -47,6 +47,9 @@ class HouseRecord(TableRecord):
     electricity_link_id = UnicodeAttribute(null=True)  # its current item in CupsLinksTable
     gas_cups = UnicodeAttribute(null=True)
     gas_link_id = UnicodeAttribute(null=True)
+    # The current link's first visible day (ISO date), or _SEES_ALL; absent on houses stored before it was kept.
+    electricity_visible_from = UnicodeAttribute(null=True)
+    gas_visible_from = UnicodeAttribute(null=True)
     pv_installation = UnicodeAttribute(null=True)  # the PV installation's settings (JSON), as the House shows them
     energy_community = UnicodeAttribute(null=True)  # its periods in energy communities' sets (JSON), see communities
     created_at = UnicodeAttribute()
@@ -74,13 +77,14 @@ class HouseRecord(TableRecord):
         for energy, link in links.items():
             setattr(record, f"{energy.value}_cups", link.cups if link else None)
             setattr(record, f"{energy.value}_link_id", link.link_id if link else None)
+            setattr(record, f"{energy.value}_visible_from", _visible_from_text(link))
         if house.version is not None:
             record.version = house.version  # what the write's condition expects to find
         return record
 
     def to_stored(self) -> StoredHouse:
         links = {
-            energy: SupplyLink(cups, link_id)
+            energy: _link(cups, link_id, getattr(self, f"{energy.value}_visible_from"))
             for energy in Energy
             if (cups := getattr(self, f"{energy.value}_cups")) and (link_id := getattr(self, f"{energy.value}_link_id"))
         }
@@ -100,6 +104,21 @@ class HouseRecord(TableRecord):
             community_periods=periods_from_json(self.energy_community) if self.energy_community else (),
             version=self.version,
         )
+
+
+_SEES_ALL = "all"  # a link whose house sees everything stored for the supply point
+
+
+def _visible_from_text(link: SupplyLink | None) -> str | None:
+    if link is None or not link.visible_from_recorded:
+        return None
+    return link.visible_from.isoformat() if link.visible_from else _SEES_ALL
+
+
+def _link(cups: str, link_id: str, visible_from: str | None) -> SupplyLink:
+    if visible_from is None:
+        return SupplyLink(cups, link_id, visible_from_recorded=False)
+    return SupplyLink(cups, link_id, None if visible_from == _SEES_ALL else date.fromisoformat(visible_from))
 
 
 def house_changed_concurrently() -> ConflictError:

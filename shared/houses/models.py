@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
@@ -88,10 +88,15 @@ class House(BaseModel):
 
 @dataclass(frozen=True)
 class SupplyLink:
-    """A house's current link of one energy: its CUPS as written, and the link's entry in the CUPS link history."""
+    """A house's current link of one energy: its CUPS as written, the link's entry in the CUPS link history, and
+    that entry's `visible_from` (the first local day of the supply the house sees; None: all of it), kept on the
+    house too so that showing its consumption needs no read of the entry. `visible_from_recorded` is False for a
+    house stored before the house kept it: the entry says then."""
 
     cups: str
     link_id: str
+    visible_from: date | None = None
+    visible_from_recorded: bool = True
 
     @property
     def supply_point(self) -> str:

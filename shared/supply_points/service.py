@@ -59,7 +59,8 @@ def _link(house: StoredHouse, energy: Energy, cups: str, since: date | None, now
         visible_from=_visible_from(supply_point, house, since),
         linked_at=now,
     )
-    linked = replace(house, links={**house.links, energy: SupplyLink(cups, entry.link_id)}, updated_at=now)
+    link = SupplyLink(cups, entry.link_id, entry.visible_from)
+    linked = replace(house, links={**house.links, energy: link}, updated_at=now)
     try:
         return cups_links.link(linked, energy, entry, previous=house.link(energy))
     except UniqueValueTakenError:
@@ -76,7 +77,8 @@ def _update_current_link(
     if entry.cups == cups and entry.since == since:
         return house  # the same request again: nothing changes
     changed = replace(entry, cups=cups, since=since, visible_from=_visible_from(entry.supply_point, house, since))
-    relinked = replace(house, links={**house.links, energy: SupplyLink(cups, current.link_id)}, updated_at=now)
+    link = SupplyLink(cups, current.link_id, changed.visible_from)
+    relinked = replace(house, links={**house.links, energy: link}, updated_at=now)
     return cups_links.update_link(relinked, changed)
 
 

@@ -129,6 +129,34 @@ def test_since_hides_earlier_days(api: FunctionsApi, operator: Caller, linked_ho
     assert [p["consumption_kwh"] for p in reply["points"]] == [None, 2.4]
 
 
+def test_the_house_keeps_its_link_s_first_visible_day_so_the_route_reads_no_link_entry(
+    api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]
+) -> None:
+    from shared.houses.dal import HouseRecord  # noqa: PLC0415 - once the deployment set the table names
+    from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
+
+    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(48)})
+    put_cups(api, operator, linked_house["id"], {"cups": linked_house["cups"], "since": "2024-04-02"})
+    house = HouseRecord.get(linked_house["id"])
+    assert house.electricity_visible_from == "2024-04-02"
+    CupsLinkRecord(linked_house["cups"][:20], house.electricity_link_id).delete()  # not read any more
+    reply = get(api, operator, linked_house["id"], to="2024-04-03", granularity="day")
+    assert [p["consumption_kwh"] for p in reply["points"]] == [None, 2.4]
+
+
+def test_a_house_stored_before_it_kept_the_first_visible_day_reads_it_from_its_link_entry(
+    api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]
+) -> None:
+    from shared.houses.dal import HouseRecord  # noqa: PLC0415 - once the deployment set the table names
+
+    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(48)})
+    put_cups(api, operator, linked_house["id"], {"cups": linked_house["cups"], "since": "2024-04-02"})
+    HouseRecord.get(linked_house["id"]).update(actions=[HouseRecord.electricity_visible_from.remove()])
+    reply = get(api, operator, linked_house["id"], to="2024-04-03", granularity="day")
+    assert [p["consumption_kwh"] for p in reply["points"]] == [None, 2.4]
+    assert HouseRecord.get(linked_house["id"]).electricity_visible_from is None  # reading writes nothing
+
+
 def test_access_and_validation(
     api: FunctionsApi, operator: Caller, linked_house: dict[str, Any], create_user: Any
 ) -> None:
