@@ -122,11 +122,20 @@ def test_a_new_holder_does_not_see_the_previous_holders_data(
     assert all(point["consumption_kwh"] is None for point in reply["points"])
 
 
+def seen_since_april_2(api: FunctionsApi, operator: Caller, house: dict[str, Any]) -> None:
+    """Two days of hours stored, and the house's link told it sees them from the second."""
+    store(house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(48)})
+    put_cups(api, operator, house["id"], {"cups": house["cups"], "since": "2024-04-02"})
+
+
+def days_shown(api: FunctionsApi, operator: Caller, house: dict[str, Any]) -> list[float | None]:
+    reply = get(api, operator, house["id"], to="2024-04-03", granularity="day")
+    return [point["consumption_kwh"] for point in reply["points"]]
+
+
 def test_since_hides_earlier_days(api: FunctionsApi, operator: Caller, linked_house: dict[str, Any]) -> None:
-    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(48)})
-    put_cups(api, operator, linked_house["id"], {"cups": linked_house["cups"], "since": "2024-04-02"})
-    reply = get(api, operator, linked_house["id"], to="2024-04-03", granularity="day")
-    assert [p["consumption_kwh"] for p in reply["points"]] == [None, 2.4]
+    seen_since_april_2(api, operator, linked_house)
+    assert days_shown(api, operator, linked_house) == [None, 2.4]
 
 
 def test_the_house_keeps_its_link_s_first_visible_day_so_the_route_reads_no_link_entry(
@@ -135,13 +144,11 @@ def test_the_house_keeps_its_link_s_first_visible_day_so_the_route_reads_no_link
     from shared.houses.dal import HouseRecord  # noqa: PLC0415 - once the deployment set the table names
     from shared.supply_points.dal.cups_links import CupsLinkRecord  # noqa: PLC0415
 
-    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(48)})
-    put_cups(api, operator, linked_house["id"], {"cups": linked_house["cups"], "since": "2024-04-02"})
+    seen_since_april_2(api, operator, linked_house)
     house = HouseRecord.get(linked_house["id"])
     assert house.electricity_visible_from == "2024-04-02"
     CupsLinkRecord(linked_house["cups"][:20], house.electricity_link_id).delete()  # not read any more
-    reply = get(api, operator, linked_house["id"], to="2024-04-03", granularity="day")
-    assert [p["consumption_kwh"] for p in reply["points"]] == [None, 2.4]
+    assert days_shown(api, operator, linked_house) == [None, 2.4]
 
 
 def test_a_house_stored_before_it_kept_the_first_visible_day_reads_it_from_its_link_entry(
@@ -149,11 +156,9 @@ def test_a_house_stored_before_it_kept_the_first_visible_day_reads_it_from_its_l
 ) -> None:
     from shared.houses.dal import HouseRecord  # noqa: PLC0415 - once the deployment set the table names
 
-    store(linked_house["cups"], Source.F5D, "20240403", 0, {APRIL_1 + h * 3600: 100 for h in range(48)})
-    put_cups(api, operator, linked_house["id"], {"cups": linked_house["cups"], "since": "2024-04-02"})
+    seen_since_april_2(api, operator, linked_house)
     HouseRecord.get(linked_house["id"]).update(actions=[HouseRecord.electricity_visible_from.remove()])
-    reply = get(api, operator, linked_house["id"], to="2024-04-03", granularity="day")
-    assert [p["consumption_kwh"] for p in reply["points"]] == [None, 2.4]
+    assert days_shown(api, operator, linked_house) == [None, 2.4]
     assert HouseRecord.get(linked_house["id"]).electricity_visible_from is None  # reading writes nothing
 
 

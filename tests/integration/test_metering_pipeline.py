@@ -611,31 +611,7 @@ def test_a_file_whose_split_fails_on_its_last_delivery_is_marked_failed_with_the
     assert _counts(object_key) == ("parsed", 3, 3, 24, 0)
 
 
-def test_a_chunk_failing_on_its_last_delivery_fails_its_file_with_the_reason(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from shared.metering.dal import metering  # noqa: PLC0415 - after the deployment's names
-
-    object_key = pipeline.copy_file("F5D_0021_0762_20240403.0", file_bytes(curve_rows(new_cups(), [APRIL[0]])))
-    pipeline.split()
-    first, *others = sorted(pipeline.receive(pipeline.chunk_queue), key=lambda m: json.loads(m["Body"])["chunk"])
-    pipeline.ingest(others)
-
-    def throttled(*_: Any, **__: Any) -> None:
-        raise RuntimeError("throughput exceeded")
-
-    monkeypatch.setattr(metering, "save_hours", throttled)
-    assert pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [_on_delivery(first, 5)])
-
-    record = file_record(object_key)
-    assert (record.status, record.error) == (
-        "failed",
-        "chunk 1 failed on every delivery: RuntimeError: throughput exceeded",
-    )
-    assert (record.chunks_total, record.chunks_done) == (3, 2)
-
-
-def test_a_chunk_redriven_after_failing_its_file_settles_it_and_announces_the_new_outcome(
+def test_a_chunk_failing_on_its_last_delivery_fails_its_file_until_it_is_redriven(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from shared.metering.dal import metering  # noqa: PLC0415 - after the deployment's names
@@ -652,10 +628,16 @@ def test_a_chunk_redriven_after_failing_its_file_settles_it_and_announces_the_ne
     assert pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [_on_delivery(first, 5)])
     monkeypatch.setattr(metering, "save_hours", save_hours)
     pipeline.ingest(others)  # the other chunks end after it gave up: the failure is announced
-    assert file_record(object_key).status == "failed"
+    record = file_record(object_key)
+    assert (record.status, record.error) == (
+        "failed",
+        "chunk 1 failed on every delivery: RuntimeError: throughput exceeded",
+    )
+    assert (record.chunks_total, record.chunks_done) == (3, 2)
     assert _outcomes(pipeline, object_key) == ["failed"]
 
-    assert not pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [_on_delivery(first, 1)])  # redriven
+    # Redriven from the dead-letter queue once the cause is fixed, it settles the file and announces the outcome.
+    assert not pipeline.invoke(pipeline.ingest_function, pipeline.chunk_queue, [_on_delivery(first, 1)])
     record = file_record(object_key)
     assert (record.status, record.error, record.failed_by_chunk) == ("parsed", None, None)
     assert _counts(object_key) == ("parsed", 3, 3, 24, 0)
