@@ -27,13 +27,22 @@ def _member_json(report: Consumption, name: str) -> str:
 
 
 def _points_json(points: Points) -> str:
-    # Each point is its keys and its values' JSON interleaved: key, value, key, value..., joined in C.
-    columns = points.columns()
-    keys = ['{"start":', ',"end":', *(f',"{name}":' for name in columns)]
+    # Each point is its keys and its values' JSON interleaved: key, value, key, value... laid into one list by
+    # slice assignment and joined once, in C, with no string made per point (that would cost a third more for a
+    # house with an installation's eight columns).
     bounds = _column_json(points.bounds)
+    count = len(bounds) - 1
+    if count < 1:
+        return "[]"
+    columns = points.columns()
+    keys = ['},{"start":', ',"end":', *(f',"{name}":' for name in columns)]
     values = [bounds[:-1], bounds[1:], *(_column_json(getattr(points, name)) for name in columns)]
-    pieces = [piece for key, column in zip(keys, values, strict=True) for piece in (repeat(key), column)]
-    return "[" + "},".join(map("".join, zip(*pieces, strict=False))) + ("}]" if len(bounds) > 1 else "]")
+    width = 2 * len(keys)
+    pieces = [""] * (count * width)
+    for position, (key, column) in enumerate(zip(keys, values, strict=True)):
+        pieces[2 * position :: width] = repeat(key, count)
+        pieces[2 * position + 1 :: width] = column
+    return "[" + "".join(pieces).removeprefix("},") + "}]"
 
 
 def _column_json(column: Sequence[Any]) -> list[str]:

@@ -24,18 +24,16 @@ from shared.pv.services.generation import house_generation
 from shared.supply_points.cups import Energy
 from shared.supply_points.dal import cups_links
 from shared.supply_points.zones import ElectricZone, cups_time_zone, electric_zone
-from shared.tariffs import tariff_spans
+from shared.tariffs import TariffSpan, tariff_spans
 
 MAX_DAYS = 366
 
 
 def _periods(
-    house_id: str, local: LocalHours, hours: StoredHours, days: tuple[date, date], zone: ElectricZone
+    local: LocalHours, hours: StoredHours, days: tuple[date, date], contracts: list[TariffSpan], zone: ElectricZone
 ) -> PeriodTotals:
-    # The tariff of the contract in force each day (one read of the contracts over the range); 2.0TD, the domestic
-    # tariff, assumed on days no contract covers.
-    spans = tariff_spans(*days, electricity_tariffs_between(house_id, *days))
-    return points.period_totals(local, hours, spans, zone)
+    # The tariff of the contract in force each day; 2.0TD, the domestic tariff, assumed on days no contract covers.
+    return points.period_totals(local, hours, tariff_spans(*days, contracts), zone)
 
 
 def _entry_visible_from(link: SupplyLink) -> date | None:
@@ -59,10 +57,14 @@ def consumption_report(
     electric = electric_zone(house.postal_code)
     zone = electric.time_zone
     local = local_hours(first_day, end_day, zone)
-    pv = house.pv_installation is not None and energy is Energy.ELECTRICITY
-    # The installation's production is read while the supply point's link and hours are.
+    electricity = energy is Energy.ELECTRICITY
+    pv = house.pv_installation is not None and electricity
+    member = bool(house.community_periods) and electricity
+    # Every read at once, each on a pool thread (`shared.core.concurrency`), the supply point's hours first:
+    # DynamoDB answers them side by side, and the largest answer is parsed while the smaller ones come in.
+    shift = label_shift(cups_time_zone(link.supply_point), zone, local.start_utc)
+    reading_hours = started(metering.stored_hours, link.supply_point, local.start_utc - shift, local.end_utc - shift)
     reading_generation = started(house_generation, house.id, local.start_utc, local.end_utc) if pv else None
-    member = bool(house.community_periods) and energy is Energy.ELECTRICITY
     reading_shares = (
         started(
             house_shares, house.id, house.community_periods, link.supply_point, local.start_utc, local.end_utc, zone
@@ -70,13 +72,12 @@ def consumption_report(
         if member
         else None
     )
+    reading_contracts = started(electricity_tariffs_between, house.id, first_day, end_day) if electricity else None
     visible_from = link.visible_from if link.visible_from_recorded else _entry_visible_from(link)
-    shift = label_shift(cups_time_zone(link.supply_point), zone, local.start_utc)
-    stored = metering.stored_hours(link.supply_point, local.start_utc - shift, local.end_utc - shift)
+    stored = reading_hours.result()
     hours = points.visible(replace(stored, start_utc=local.start_utc) if shift else stored, visible_from, zone)
     solar = points.solar(hours, reading_generation.result()) if reading_generation else None
     community = reading_shares.result() if reading_shares else None
-    electricity = energy is Energy.ELECTRICITY
     return Consumption(
         house_id=house.id,
         cups=link.cups,
@@ -85,5 +86,9 @@ def consumption_report(
         granularity=granularity,
         points=points.points(local, hours, granularity, solar, community),
         totals=points.totals(hours, solar, community),
-        periods=_periods(house.id, local, hours, (first_day, end_day), electric) if electricity else None,
+        periods=(
+            _periods(local, hours, (first_day, end_day), reading_contracts.result(), electric)
+            if reading_contracts
+            else None
+        ),
     )

@@ -1,13 +1,14 @@
 """Reads that wait on the network side by side, on threads created once per execution environment.
 
-A route that needs two independent reads (a supply point's hours and its installation's production) starts the
-second before making the first, so that it waits for the slower one instead of for both. PynamoDB keeps a botocore
-session per thread, so each pool thread makes its client once and reuses it on every warm invocation."""
+A route that needs independent reads (the consumption route: a supply point's hours, its installation's
+production, its community share, its contracts) starts them all, so that it waits for the slowest instead of for
+their sum. PynamoDB keeps a botocore session per thread, so each pool thread makes its client once and reuses it
+on every warm invocation."""
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reads")
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reads")  # the consumption route's reads at most
 
 
 def started[**P, T](read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:

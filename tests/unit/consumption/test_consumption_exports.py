@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import random
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -37,17 +37,30 @@ def varied_hours(first_day: date, end_day: date, seed: int) -> StoredHours:
     return hours
 
 
-def report(granularity: Granularity, first_day: date, end_day: date, seed: int) -> Consumption:
+@dataclass(frozen=True)
+class Shares:
+    wh: list[int | None]
+    source: list[str | None]
+
+
+def report(
+    granularity: Granularity, first_day: date, end_day: date, seed: int, *, pv: bool = False, member: bool = False
+) -> Consumption:
+    """`pv`: with a PV installation's columns; `member`: with an energy community's share."""
     local = local_hours(first_day, end_day, MADRID)
     hours = points.visible(varied_hours(first_day, end_day, seed), date(2024, 3, 30), MADRID)
+    solar = points.solar(hours, varied_hours(first_day, end_day, seed + 1)) if pv else None
+    rng = random.Random(seed)
+    wh = [rng.choice([None, 0, 1, rng.randrange(5000)]) for _ in range(local.count)]
+    community = Shares(wh, [rng.choice([None, "computed", "B5D"]) for _ in wh]) if member else None
     return Consumption(
         house_id="house-1",
         cups="ES0021000012345678LB0F",
         energy="electricity",
         timezone=MADRID.key,
         granularity=granularity,
-        points=points.points(local, hours, granularity),
-        totals=points.totals(hours),
+        points=points.points(local, hours, granularity, solar, community),
+        totals=points.totals(hours, solar, community),
         periods=points.period_totals(local, hours, [TariffSpan(first_day, end_day, Tariff.T61TD)], PENINSULA),
     )
 
@@ -81,16 +94,23 @@ RANGES = [
 ]
 
 
+SOURCES = [{}, {"pv": True}, {"member": True}, {"pv": True, "member": True}]
+
+
 @pytest.mark.parametrize("granularity", list(Granularity))
 @pytest.mark.parametrize(("first_day", "end_day"), RANGES)
-def test_the_json_is_the_one_the_report_model_writes(granularity: Granularity, first_day: date, end_day: date) -> None:
-    answer = report(granularity, first_day, end_day, seed=first_day.toordinal())
+@pytest.mark.parametrize("sources", SOURCES, ids=["distributor", "pv", "community", "pv-and-community"])
+def test_the_json_is_the_one_the_report_model_writes(
+    granularity: Granularity, first_day: date, end_day: date, sources: dict[str, bool]
+) -> None:
+    answer = report(granularity, first_day, end_day, seed=first_day.toordinal(), **sources)
     assert report_json(answer) == as_model(answer).model_dump_json(exclude_unset=True)
 
 
 @pytest.mark.parametrize("granularity", list(Granularity))
-def test_the_csv_rows_are_the_json_points(granularity: Granularity) -> None:
-    answer = report(granularity, *RANGES[1], seed=7)
+@pytest.mark.parametrize("sources", SOURCES, ids=["distributor", "pv", "community", "pv-and-community"])
+def test_the_csv_rows_are_the_json_points(granularity: Granularity, sources: dict[str, bool]) -> None:
+    answer = report(granularity, *RANGES[1], seed=7, **sources)
     rows = list(csv.reader(io.StringIO(consumption_csv(answer.points))))
     expected: list[list[Any]] = []
     for point in as_model(answer).points:
