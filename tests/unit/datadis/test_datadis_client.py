@@ -31,17 +31,10 @@ from shared.datadis.clients.datadis_api import (
 from shared.datadis.models import AuthorizationStatusId
 from shared.datadis.readings import hourly_readings
 from shared.supply_points.zones import MADRID
+from tests.stand_ins import Clock
 
 HOLDER, CUPS = "12345678Z", "ES0021000087654321MF0F"
 NOW = datetime(2025, 1, 15, 12, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now.timestamp()
 
 
 @pytest.fixture

@@ -1,12 +1,7 @@
 """The Datadis stand-in over HTTP: Datadis' documented shapes (raw-text token, JSON answers, status ids 1/3/5/7,
 month-granular dates, 429 on an identical query within 24 hours, the DST days' rows) and the tester's controls."""
 
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +19,7 @@ from local.datadis import (
     DatadisStandIn,
 )
 from local.datadis_curves import MADRID, simulated_hour
+from tests.stand_ins import Answer, Clock, call
 
 HOLDER, CUPS = "12345678Z", "ES0021000087654321MF0F"  # the demo account, as in samples/datadis
 NO_SUPPLIES_HOLDER = "00000000T"
@@ -66,49 +62,6 @@ CONSUMPTION_FIELDS = {
     "generationEnergyKWh",
     "selfConsumptionEnergyKWh",
 }
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now.timestamp()
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    content_type: str
-    text: str
-
-    def json(self) -> Any:
-        return json.loads(self.text)
-
-
-def call(
-    base_url: str,
-    method: str,
-    path: str,
-    *,
-    token: str | None = None,
-    query: Mapping[str, str] | None = None,
-    form: Mapping[str, str] | None = None,
-    body: Any = None,
-) -> Answer:
-    url = base_url + path + (f"?{urllib.parse.urlencode(query)}" if query else "")
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    data = None
-    if form is not None:
-        data, headers["Content-Type"] = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
-    elif body is not None:
-        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return Answer(response.status, response.headers["Content-Type"], response.read().decode())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, error.headers["Content-Type"], error.read().decode())
 
 
 @pytest.fixture

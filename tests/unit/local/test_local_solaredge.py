@@ -2,49 +2,16 @@
 HOUR's one-month limit, 403 for a key that cannot read the site, 429 past 300 requests a day per key or per site,
 the DST days (the autumn hour merged or repeated), the deterministic production and the tester's controls."""
 
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from local.solaredge import DAILY_LIMIT, DEMO_SITES, AutumnHour, SolarEdgeStandIn, StandInSite, hour_energy_wh
+from tests.stand_ins import Answer, Clock, call
 
 SITE = DEMO_SITES[0]  # 3.6 kWp, installed on 2023-06-01, Europe/Madrid
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now.timestamp()
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    content_type: str | None
-    text: str
-
-    def json(self) -> Any:
-        return json.loads(self.text)
-
-
-def call(base_url: str, method: str, path: str, *, query: Mapping[str, str] | None = None, body: Any = None) -> Answer:
-    url = base_url + path + (f"?{urllib.parse.urlencode(query)}" if query else "")
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return Answer(response.status, response.headers["Content-Type"], response.read().decode())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, error.headers["Content-Type"], error.read().decode())
 
 
 @pytest.fixture

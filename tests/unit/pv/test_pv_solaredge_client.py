@@ -23,17 +23,10 @@ from shared.pv.clients.solaredge import DEFAULT_BASE_URL, SolarEdgeClient
 from shared.pv.models import MonitoringProviderName
 from shared.pv.production import production_hours
 from shared.pv.production_plan import month_bounds
+from tests.stand_ins import Clock
 
 SITE = DEMO_SITES[0]
 SECRET = "A-SECRET-KEY-NOBODY-MAY-SEE-0001"
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now.timestamp()
 
 
 @pytest.fixture
