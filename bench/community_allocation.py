@@ -71,11 +71,8 @@ def store(members: int) -> None:
     )
     dal.save_set(StoredCoefficientSet(COMMUNITY, date(YEAR - 1, 12, 1), set_members, created))
     hours = year_hours()
-    production: dict[str, list[GeneratedHour]] = {}
-    for start in hours:
-        production.setdefault(metering.month_of(start), []).append(GeneratedHour(start, start % 50_000, False))
-    for month, generated in production.items():
-        save_generation(community_owner(COMMUNITY), month, generated, created)
+    production = [GeneratedHour(start, start % 50_000, False) for start in hours]
+    save_generation(community_owner(COMMUNITY), production, created)
     b5d = metering.MeteringFileVersion(Source.B5D, f"{YEAR + 1}0110", 0, "bench-b5d", "2025-01-10T00:00:00+00:00")
     for member in set_members:
         by_month: dict[str, list[HourValues]] = {}

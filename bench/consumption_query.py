@@ -21,10 +21,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from moto import mock_aws
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from shared.houses.models import StoredHouse
 
 REGION = "eu-west-1"
+MADRID = ZoneInfo("Europe/Madrid")
 CUPS = "ES0021000012345678LB0F"
 PV_HOUSE_CUPS = "ES0021000087654321MF0F"
 YEAR = 2024
@@ -124,27 +126,27 @@ PV_GOAL = 1.3  # a year of hours with generation against the same route without 
 
 
 def give_the_house_a_pv_installation(house_id: str) -> None:
-    """A year of production in the generation store, and the house showing its installation."""
+    """A year of production stored as the poller stores it, and the house showing its installation: linked on the
+    first day of the year, the installation is read at 06:00 each day, the month of yesterday so far (366 reads)."""
     from shared.houses import dal as houses  # noqa: PLC0415 - after the environment names the tables
-    from shared.metering.dal import metering  # noqa: PLC0415
     from shared.pv.dal.generation import save_generation  # noqa: PLC0415
     from shared.pv.dal.installations import save_installation  # noqa: PLC0415
     from shared.pv.models import GeneratedHour, PvSettings, StoredPvInstallation  # noqa: PLC0415
 
-    start = int(datetime(YEAR - 1, 12, 31, 23, tzinfo=UTC).timestamp())
-    end = int(datetime(YEAR, 12, 31, 23, tzinfo=UTC).timestamp())
-    by_month: dict[str, list[GeneratedHour]] = {}
-    for hour in range(start, end, 3600):
-        by_month.setdefault(metering.month_of(hour), []).append(GeneratedHour(hour, hour % 900, estimated=False))
-    read_at = datetime(YEAR + 1, 1, 2, tzinfo=UTC)
-    for month, hours in by_month.items():
-        save_generation(house_id, month, hours, read_at)
+    day = datetime(YEAR, 1, 1, tzinfo=MADRID)
+    while day.year == YEAR:
+        read_at = day + timedelta(days=1, hours=6)
+        month_start = int(day.replace(day=1).timestamp())
+        read = range(month_start, int((day + timedelta(days=1)).timestamp()), 3600)
+        save_generation(house_id, [GeneratedHour(hour, hour % 900, estimated=False) for hour in read], read_at)
+        day += timedelta(days=1)
     house = houses.get_house(house_id)
     assert house is not None
     settings = PvSettings(peak_power_kwp=3.6)
+    linked = datetime(YEAR, 1, 1, tzinfo=UTC)
     save_installation(
-        replace(house, pv_installation=settings, updated_at=read_at),
-        StoredPvInstallation(house.id, settings, None, read_at, read_at),
+        replace(house, pv_installation=settings, updated_at=linked),
+        StoredPvInstallation(house.id, settings, None, linked, linked),
     )
 
 

@@ -10,10 +10,11 @@
   writes (to roll back on failure), so each transaction takes time in proportion to those tables: a
   10,000-invoice import would take hours. Backing up only the items the transaction writes restores the
   service's behaviour.
-- A query on a local secondary index reads one partition, however big the table. moto reads (and sorts) every
-  item of the table for it, so each contract-tariff lookup of an invoice would cost time in proportion to all
-  the stored documents. Reading only the queried partition (a local index shares the table's partition key)
-  restores the service's behaviour.
+- A query of a table or of its local secondary index reads one partition, however big the table. moto reads
+  every item of the table for it (and sorts them all for an index), so each contract-tariff lookup of an invoice
+  would cost time in proportion to all the stored documents, and each chart's read of a supply point's hours in
+  proportion to every reading stored. Reading only the queried partition (a local index shares the table's
+  partition key) restores the service's behaviour.
 - An SQS call costs about the same however many messages the queue holds. moto counts every message of the
   queue three times (its approximate counts) whenever it reads the queue's attributes, which it does for each
   message sent and three times for each message received, with a slow clock; and a delete looks through the
@@ -54,7 +55,7 @@ from moto.sqs.models import Message, Queue
 
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "batch_write_item")  # transact_write_items: PATCHES
 _write_lock = threading.RLock()
-_queried_partition = threading.local()  # the partition key of the local-index query this thread is running
+_queried_partition = threading.local()  # the partition key of the query this thread is running
 _APPROXIMATE_COUNTS = (
     "approximate_number_of_messages",
     "approximate_number_of_messages_not_visible",
@@ -139,14 +140,18 @@ def _table_kept(table: Table, memo: dict[int, Any]) -> Table:
     return table
 
 
-def _local_index_reads_one_partition(query: Callable[..., Any]) -> Callable[..., Any]:
+def _query_reads_one_partition(query: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.signature(query)
 
     @functools.wraps(query)
     def partition_query(table: Table, *args: Any, **kwargs: Any) -> Any:
         arguments = signature.bind(table, *args, **kwargs).arguments
-        local_indexes = {index.name for index in table.indexes or []}
-        if arguments.get("hash_key") is None or arguments.get("index_name") not in local_indexes:
+        of_the_partition = {None, *(index.name for index in table.indexes or [])}  # the table, its local indexes
+        if (
+            arguments.get("hash_key") is None
+            or arguments.get("index_name") not in of_the_partition
+            or not table.range_key_attr  # a partition is one item: moto keeps no partitions to read
+        ):
             return query(table, *args, **kwargs)
         _queried_partition.key = arguments["hash_key"]
         try:
@@ -264,7 +269,7 @@ PATCHES: tuple[MotoPatch, ...] = (
         DynamoDBBackend, "transact_write_items", lambda original: _serialised(_backing_up_written_items(original))
     ),
     *(MotoPatch(DynamoDBBackend, name, _serialised) for name in _DYNAMODB_WRITES),
-    MotoPatch(Table, "query", _local_index_reads_one_partition),
+    MotoPatch(Table, "query", _query_reads_one_partition),
     MotoPatch(Table, "all_items", _queried_partition_only),
     *(MotoPatch(Queue, name, _at_most_a_second_old) for name in _APPROXIMATE_COUNTS),
     MotoPatch(Message, "visible", _instead(property(lambda message: time.time() * 1000 > message.visible_at))),

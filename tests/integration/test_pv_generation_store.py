@@ -1,5 +1,6 @@
-"""The generation store against moto: a month's read as one run of hours, the newest read of an hour winning, hours
-a read had no value for leaving the earlier ones, and ranges that cut a run."""
+"""The generation store against moto: a month's read as one run of hours, the newest read of an hour winning
+whatever the order the reads are saved in, hours a read had no value for leaving the earlier ones, ranges that cut
+a run, and a month read every day kept as every read but read as one item."""
 
 from datetime import UTC, datetime
 
@@ -24,7 +25,7 @@ def owner(deployment: Deployment, request: pytest.FixtureRequest) -> str:
 def save(owner: str, hours: list[GeneratedHour], read_at: datetime) -> int:
     from shared.pv.dal.generation import save_generation  # noqa: PLC0415 - once the deployment named the tables
 
-    return save_generation(owner, "2024-04", hours, read_at)
+    return save_generation(owner, hours, read_at)
 
 
 def produced(owner: str, start: int, hours: int) -> list[tuple[int, Quality | None]]:
@@ -69,3 +70,32 @@ def test_a_range_that_cuts_the_runs_gets_its_own_hours(owner: str) -> None:
         (1, Quality.REAL),
     ]
     assert [wh for wh, _ in produced(owner, START + 700 * HOUR, 30)] == [*range(700, 720), *([0] * 10)]
+
+
+def test_an_older_read_saved_after_a_newer_one_changes_nothing(owner: str) -> None:
+    older = [GeneratedHour(START + i * HOUR, 10, False) for i in range(3)]
+    newer = [GeneratedHour(START + i * HOUR, 20, False) for i in range(2)]
+    save(owner, newer, SECOND_READ)
+    save(owner, older, FIRST_READ)  # a poll's message delivered late
+    assert [wh for wh, _ in produced(owner, START, 3)] == [20, 20, 10]
+
+
+def test_a_month_read_every_day_is_one_item_to_read_and_each_read_is_kept(owner: str) -> None:
+    from shared.pv.dal.generation import GenerationReadRecord, GenerationRecord, generation_point  # noqa: PLC0415
+
+    for day in range(1, 6):  # each day's poll reads the month so far, its last day 1 Wh off until the next read
+        read = [GeneratedHour(START + i * HOUR, i + (i // 24 == day - 1), False) for i in range(24 * day)]
+        save(owner, read, FIRST_READ.replace(day=day + 1))
+    assert [wh for wh, _ in produced(owner, START, 24 * 5)] == [*range(24 * 4), *range(24 * 4 + 1, 24 * 5 + 1)]
+    assert [record.slot for record in GenerationRecord.query(generation_point(owner))] == ["2024-04"]
+    assert len(list(GenerationReadRecord.query(f"generation-read#{owner}"))) == 5
+
+
+def test_a_month_made_of_more_reads_is_not_replaced_by_one_made_of_fewer(owner: str) -> None:
+    from shared.pv.dal.generation import GenerationRecord, generation_point  # noqa: PLC0415
+
+    save(owner, [GeneratedHour(START, 10, False)], FIRST_READ)
+    made_by_a_racing_save = GenerationRecord.get(generation_point(owner), "2024-04")
+    made_by_a_racing_save.update(actions=[GenerationRecord.reads.set(5)])  # as if it had merged 5 reads
+    save(owner, [GeneratedHour(START, 20, False)], SECOND_READ)  # merges 2: loses to the one that saw more
+    assert produced(owner, START, 1) == [(10, Quality.REAL)]

@@ -1,12 +1,17 @@
 """The generation store: an installation's hourly production, in the Metering table beside the supply points'
-readings, under the metering point `generation#<owner>` (`pv.models.GenerationOwner`: a house's id, or
-`community#<community id>` for an energy community's shared installation).
+readings. The owner (`pv.models.GenerationOwner`) is a house's id, or `community#<community id>` for an energy
+community's shared installation.
 
-Each read of a month is a new item, `<YYYY-MM>#<read at>`: the newest read of an hour wins and the earlier ones are
-kept, as for every other source; the same read saved twice writes the same item. An item holds its hours as one run
-from the first to the last, 5 bytes an hour (the Wh, then a flag byte each, hours the read had no value for flagged
-as such), where a supply point's item spends 13 on each hour's index, consumption and surplus: the consumption
-route reads a year of production in ~44 KB rather than ~114 KB, and as many fewer read units."""
+- Every read of a month is kept as it came, `<YYYY-MM>#<read at>` under `generation-read#<owner>`: the history.
+  The same read saved twice writes the same item.
+- The month's values, under `generation#<owner>` and slot `<YYYY-MM>`, are made again from all of its reads after
+  each one: the newest read of an hour wins; hours a read had no value for keep the older values. This is what the
+  consumption route reads: one item a month, however often the month was read. A daily poll reads the month so
+  far each day, so a year of production is otherwise some 365 reads, each up to a month long.
+
+An item holds its hours as one run from the first to the last, 5 bytes an hour (the Wh, then a flag byte each,
+hours without a value flagged as such), where a supply point's item spends 13 on each hour's index, consumption and
+surplus: a year of production is ~44 KB to read rather than ~114 KB."""
 
 import struct
 from collections.abc import Iterable, Sequence
@@ -14,7 +19,8 @@ from datetime import UTC, datetime
 from functools import cache
 from itertools import repeat
 
-from pynamodb.attributes import BinaryAttribute, UnicodeAttribute
+from pynamodb.attributes import BinaryAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
 
 from shared.core.dal.tables import TableRecord
 from shared.metering.dal.metering import month_of
@@ -25,13 +31,28 @@ _HOUR = 3600
 _RUN_START = struct.Struct("<I")  # the run's first hour (epoch hours)
 _REAL, _ESTIMATED, _NOT_READ = 0, 1, 2  # an hour's flag byte
 _QUALITY_OF_FLAG = {_REAL: Quality.REAL, _ESTIMATED: Quality.ESTIMATED}
+_FLAG_OF_QUALITY = {Quality.REAL: _REAL, Quality.ESTIMATED: _ESTIMATED, None: _NOT_READ}
 
 
 class GenerationRecord(TableRecord):
+    """A month's values, made from its reads."""
+
     class Meta:
         table_setting = "metering_table"
 
     metering_point = UnicodeAttribute(hash_key=True, attr_name="supply_point")  # generation#<owner>
+    slot = UnicodeAttribute(range_key=True)  # YYYY-MM
+    run = BinaryAttribute(legacy_encoding=False)
+    reads = NumberAttribute()  # how many of the month's reads made it: fewer never replace more
+
+
+class GenerationReadRecord(TableRecord):
+    """One read of a month, as it came."""
+
+    class Meta:
+        table_setting = "metering_table"
+
+    metering_point = UnicodeAttribute(hash_key=True, attr_name="supply_point")  # generation-read#<owner>
     slot = UnicodeAttribute(range_key=True)  # "<YYYY-MM>#<read at, UTC>": a month's reads, oldest first
     run = BinaryAttribute(legacy_encoding=False)
 
@@ -40,16 +61,44 @@ def generation_point(owner: str) -> str:
     return f"generation#{owner}"
 
 
-def save_generation(owner: str, month: str, hours: Iterable[GeneratedHour], read_at: datetime) -> int:
-    """The hours of one month's read at `read_at` (grouped by the local month each falls in); how many were stored."""
+def _read_point(owner: str) -> str:
+    return f"generation-read#{owner}"
+
+
+def save_generation(owner: str, hours: Iterable[GeneratedHour], read_at: datetime) -> int:
+    """The hours of a read at `read_at`, by the local month each falls in (a month's request may reach into the next
+    in another time zone); how many were stored."""
     by_month: dict[str, list[GeneratedHour]] = {}
     for hour in hours:
         by_month.setdefault(month_of(hour.hour_start_utc), []).append(hour)
     read = read_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # fixed width: slots sort as times do
-    with GenerationRecord.batch_write() as batch:
-        for key, month_hours in sorted(by_month.items()):
-            batch.save(GenerationRecord(generation_point(owner), f"{key}#{read}", run=_packed_run(month_hours)))
+    for key, month_hours in sorted(by_month.items()):
+        GenerationReadRecord(_read_point(owner), f"{key}#{read}", run=_packed_run(month_hours)).save()
+        _merge_reads(owner, key)
     return sum(map(len, by_month.values()))
+
+
+def _merge_reads(owner: str, month: str) -> None:
+    """The month's values made again from all its reads. Of two saves of the month at once, each sees its own read
+    and the later of the two sees both: the one that merged more reads is kept."""
+    reads = [
+        record.run
+        for record in GenerationReadRecord.query(
+            _read_point(owner), GenerationReadRecord.slot.startswith(f"{month}#"), consistent_read=True
+        )
+    ]
+    first = min(_RUN_START.unpack_from(run)[0] for run in reads)
+    last = max(_RUN_START.unpack_from(run)[0] + _run_size(run) for run in reads)
+    count = last - first
+    merged = StoredHours(first * _HOUR, [0] * count, [0] * count, [None] * count, [None] * count)
+    for run in reads:  # in slot order: a newer read laid over the older
+        _lay(merged, run)
+    record = GenerationRecord(generation_point(owner), month, run=_run_of(merged), reads=len(reads))
+    try:
+        record.save(condition=GenerationRecord.slot.does_not_exist() | (GenerationRecord.reads <= len(reads)))
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
 
 
 def hourly_generation(owner: str, start_utc: int, end_utc: int) -> StoredHours:
@@ -59,10 +108,10 @@ def hourly_generation(owner: str, start_utc: int, end_utc: int) -> StoredHours:
     hours = StoredHours(start_utc, [0] * count, [0] * count, [None] * count, [None] * count)
     records = GenerationRecord.query(
         generation_point(owner),
-        GenerationRecord.slot.between(f"{month_of(start_utc)}#", f"{month_of(end_utc - 1)}#~"),
+        GenerationRecord.slot.between(month_of(start_utc), month_of(end_utc - 1)),
         attributes_to_get=["run"],
     )
-    for record in records:  # in slot order: a newer read of a month laid over the older
+    for record in records:
         _lay(hours, record.run)
     return hours
 
@@ -78,11 +127,21 @@ def _packed_run(hours: Sequence[GeneratedHour]) -> bytes:
     return _RUN_START.pack(first) + _run_values(count).pack(*watt_hours) + flags
 
 
+def _run_of(hours: StoredHours) -> bytes:
+    """Columns as a run: hours without a quality not read."""
+    flags = bytes(map(_FLAG_OF_QUALITY.__getitem__, hours.quality))
+    return _RUN_START.pack(hours.start_utc // _HOUR) + _run_values(len(flags)).pack(*hours.consumption_wh) + flags
+
+
+def _run_size(run: bytes) -> int:
+    return (len(run) - _RUN_START.size) // 5
+
+
 def _lay(hours: StoredHours, run: bytes) -> None:
     """Write the run's hours that fall in the range over the columns: sliced in C when it has a value for each
     (as a month's read nearly always has), hour by hour otherwise."""
     (first,) = _RUN_START.unpack_from(run)
-    size = (len(run) - _RUN_START.size) // 5
+    size = _run_size(run)
     watt_hours = _run_values(size).unpack_from(run, _RUN_START.size)
     flags = run[_RUN_START.size + 4 * size :]
     offset = first - hours.start_utc // _HOUR

@@ -79,7 +79,7 @@ def read_site(site: MonitoredSite, provider_of: ProviderOf, now: datetime) -> tu
             left_over.add(month)
             continue
         read = production_hours(values)
-        stored += save_generation(site.owner, month, read.hours, now)
+        stored += save_generation(site.owner, read.hours, now)
         if read.bad_rows:
             problems.append(f"{month}: {len(read.bad_rows)} values not understood ({read.bad_rows[0].reason})")
     last_poll = PvLastPoll(at=now, hours_stored=stored, error="; ".join(problems) or None)

@@ -1,6 +1,6 @@
 """moto behaves as the services do where the project relies on it, at any size: a failed transaction leaves
-nothing written, a local-index query sees its whole partition (and only it), SQS sends, receives and deletes
-as before."""
+nothing written, a query of a table or of its local index sees its whole partition (and only it), SQS sends,
+receives and deletes as before."""
 
 import json
 import time
@@ -100,6 +100,40 @@ def test_a_local_index_query_reads_its_partition_in_index_order(dynamodb: Any) -
     assert [i["day"]["S"] for i in found] == ["2024-03-01", "2024-01-01"]
     everything = dynamodb.scan(TableName="docs")["Items"]  # other reads still see every partition
     assert len(everything) == 3
+
+
+def test_a_table_query_reads_its_partition_in_key_order_page_by_page(dynamodb: Any) -> None:
+    for pk, sk in [("a", "3"), ("b", "2"), ("a", "1"), ("a", "2"), ("b", "1")]:
+        dynamodb.put_item(TableName="docs", Item=item(pk, sk))
+    query = {
+        "TableName": "docs",
+        "KeyConditionExpression": "pk = :a AND sk BETWEEN :low AND :high",
+        "ExpressionAttributeValues": {":a": {"S": "a"}, ":low": {"S": "1"}, ":high": {"S": "2"}},
+        "Limit": 1,
+    }
+    first = dynamodb.query(**query)
+    second = dynamodb.query(**query, ExclusiveStartKey=first["LastEvaluatedKey"])
+    assert [(i["pk"]["S"], i["sk"]["S"]) for i in first["Items"] + second["Items"]] == [("a", "1"), ("a", "2")]
+    assert len(dynamodb.scan(TableName="docs")["Items"]) == 5
+
+
+def test_a_query_of_a_table_keyed_by_partition_alone_finds_its_item() -> None:
+    apply_moto_fixes()
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        client.create_table(
+            TableName="single",
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        )
+        for pk in ("a", "b"):
+            client.put_item(TableName="single", Item={"pk": {"S": pk}})
+        found = client.query(
+            TableName="single", KeyConditionExpression="pk = :a", ExpressionAttributeValues={":a": {"S": "a"}}
+        )["Items"]
+        client.delete_table(TableName="single")  # an outer mock_aws keeps moto's state
+        assert found == [{"pk": {"S": "a"}}]
 
 
 def test_sqs_receives_deletes_and_redrives_as_before() -> None:
