@@ -85,3 +85,8 @@ class StoredHours:
     surplus_wh: list[int]
     quality: list[Quality | None]
     source: list[Source | None]
+
+    @classmethod
+    def without_values(cls, start_utc: int, count: int) -> "StoredHours":
+        """`count` hours from `start_utc`, none with a value: the columns the stored items are laid over."""
+        return cls(start_utc, [0] * count, [0] * count, [None] * count, [None] * count)

@@ -96,7 +96,7 @@ def stored_hours(supply_point: str, start_utc: int, end_utc: int) -> StoredHours
         )
     )
     count = (end_utc - start_utc) // _HOUR
-    hours = StoredHours(start_utc, [0] * count, [0] * count, [None] * count, [None] * count)
+    hours = StoredHours.without_values(start_utc, count)
     # Each item is laid over those it beats, so the winner is laid last: lowest precedence first; of items of
     # equal precedence the first in slot order wins, as when the same file was delivered twice.
     # slot = month # rank # generated_on # version # file id # chunk: the middle three order the files

@@ -90,7 +90,7 @@ def _merge_reads(owner: str, month: str) -> None:
     first = min(_RUN_START.unpack_from(run)[0] for run in reads)
     last = max(_RUN_START.unpack_from(run)[0] + _run_size(run) for run in reads)
     count = last - first
-    merged = StoredHours(first * _HOUR, [0] * count, [0] * count, [None] * count, [None] * count)
+    merged = StoredHours.without_values(first * _HOUR, count)
     for run in reads:  # in slot order: a newer read laid over the older
         _lay(merged, run)
     record = GenerationRecord(generation_point(owner), month, run=_run_of(merged), reads=len(reads))
@@ -105,7 +105,7 @@ def hourly_generation(owner: str, start_utc: int, end_utc: int) -> StoredHours:
     """Wh produced in each hour of [start_utc, end_utc), as the metering columns: quality None where nothing was
     read."""
     count = (end_utc - start_utc) // _HOUR
-    hours = StoredHours(start_utc, [0] * count, [0] * count, [None] * count, [None] * count)
+    hours = StoredHours.without_values(start_utc, count)
     records = GenerationRecord.query(
         generation_point(owner),
         GenerationRecord.slot.between(month_of(start_utc), month_of(end_utc - 1)),
