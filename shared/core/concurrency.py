@@ -2,8 +2,8 @@
 
 A route that needs independent reads (the consumption route: a supply point's hours, its installation's
 production, its community share, its contracts) starts them all, so that it waits for the slowest instead of for
-their sum. PynamoDB keeps a botocore session per thread, so each pool thread makes its client once and reuses it
-on every warm invocation."""
+their sum. The pool's threads are made once per execution environment; they share each model's botocore client
+with the main thread (PynamoDB makes one per model; botocore clients are thread-safe), so they cost no client."""
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
