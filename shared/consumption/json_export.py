@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from shared.consumption.models import Consumption, ConsumptionReport, Points
+from shared.consumption.energy_text import kwh_json
+from shared.consumption.models import Consumption, ConsumptionReport, Points, is_energy
 
 
 def report_json(report: Consumption) -> str:
@@ -35,8 +36,12 @@ def _points_json(points: Points) -> str:
     if count < 1:
         return "[]"
     columns = points.columns()
-    keys = ['},{"start":', ',"end":', *(f',"{name}":' for name in columns)]
-    values = [bounds[:-1], bounds[1:], *(_column_json(getattr(points, name)) for name in columns)]
+    keys = ['},{"start":', ',"end":', *(f',"{name}":' for name, _ in columns)]
+    values = [
+        bounds[:-1],
+        bounds[1:],
+        *(kwh_json(column) if is_energy(name) else _column_json(column) for name, column in columns),
+    ]
     width = 2 * len(keys)
     pieces = [""] * (count * width)
     for position, (key, column) in enumerate(zip(keys, values, strict=True)):

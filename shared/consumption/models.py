@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -104,26 +105,38 @@ class Points:
     """ConsumptionReport's points as columns, one entry per point: a year of hours is 8,784 points, built and
     written column by column (`json_export`, `csv_export`) rather than as a model each. Points tile the range:
     point i starts at bounds[i] and ends at bounds[i + 1]. Every other field of ConsumptionPoint is a column
-    here, in its order, and nowhere else."""
+    here, in its order, and nowhere else: its energies (`<name>_kwh`) as whole Wh (`<name>_wh`, None where
+    unknown), which the exports write as kWh (`energy_text`)."""
 
     bounds: tuple[str, ...]  # written as the JSON of a datetime, e.g. 2024-04-01T00:00:00+02:00
-    consumption_kwh: list[float | None]
-    surplus_kwh: list[float | None]
+    consumption_wh: list[int | None]
+    surplus_wh: list[int | None]
     quality: list[str]  # PointQuality's values
     source: list[str | None]
     # Only for a house with a PV installation; None: the columns are not written at all.
-    generation_kwh: list[float | None] | None = None
-    self_consumption_kwh: list[float | None] | None = None
+    generation_wh: list[int | None] | None = None
+    self_consumption_wh: list[int | None] | None = None
     # Only for a member of an energy community.
-    community_kwh: list[float | None] | None = None
+    community_wh: list[int | None] | None = None
     community_source: list[str | None] | None = None
 
-    def columns(self) -> list[str]:
-        """The columns written, after the bounds, in ConsumptionPoint's order."""
-        return [name for name in _POINT_COLUMNS if getattr(self, name) is not None]
+    def columns(self) -> list[tuple[str, list[Any]]]:
+        """The columns written after the bounds, in ConsumptionPoint's order: each as (the point's field, its values);
+        an energy's values in Wh."""
+        return [(name, values) for name, field in _POINT_COLUMNS if (values := getattr(self, field)) is not None]
 
 
-_POINT_COLUMNS = [name for name in ConsumptionPoint.model_fields if name not in ("start", "end")]
+def is_energy(name: str) -> bool:
+    """A point's field whose values are energies (kWh written, Wh held)."""
+    return name.endswith("_kwh")
+
+
+# (the point's field, the Points field holding it)
+_POINT_COLUMNS = [
+    (name, name.removesuffix("_kwh") + "_wh" if is_energy(name) else name)
+    for name in ConsumptionPoint.model_fields
+    if name not in ("start", "end")
+]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations, compress, repeat
-from operator import eq, is_, sub, truediv
+from operator import eq, is_, sub
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -87,7 +87,7 @@ def visible(hours: StoredHours, visible_from: date | None, zone: ZoneInfo) -> St
 @dataclass(frozen=True)
 class Solar:
     """A PV house's production and self-consumption of each hour of the range, in Wh: 0 where unknown, and the
-    positions of the unknown hours, the shape the kWh columns and the sums are made from in C."""
+    positions of the unknown hours, the shape the columns and the sums are made from in C."""
 
     generation_wh: list[int]
     generation_missing: list[int]
@@ -119,27 +119,26 @@ def points(
         if pv is not None:
             shown = replace(
                 shown,
-                generation_kwh=_kwh_of(pv.generation_wh, pv.generation_missing),
-                self_consumption_kwh=_kwh_of(pv.self_consumption_wh, pv.self_consumption_missing),
+                generation_wh=_known(pv.generation_wh, pv.generation_missing),
+                self_consumption_wh=_known(pv.self_consumption_wh, pv.self_consumption_missing),
             )
         if community is not None:
-            shares = _kwh_of(_zero_filled(community.wh), _nones(community.wh))
-            shown = replace(shown, community_kwh=shares, community_source=community.source)
+            shown = replace(shown, community_wh=community.wh, community_source=community.source)
         return shown
     spans = local.day_spans if granularity is Granularity.DAY else local.month_spans
     shown = _summed(hours, spans)
     if pv is not None:
         shown = replace(
             shown,
-            generation_kwh=_sums(pv.generation_wh, pv.generation_missing, spans),
-            self_consumption_kwh=_sums(pv.self_consumption_wh, pv.self_consumption_missing, spans),
+            generation_wh=_sums(pv.generation_wh, pv.generation_missing, spans),
+            self_consumption_wh=_sums(pv.self_consumption_wh, pv.self_consumption_missing, spans),
         )
     if community is not None:
         sources = list(
             map(_SHARE_SOURCE_OF_HOURS.__getitem__, map(frozenset, map(community.source.__getitem__, spans.hours)))
         )
         summed = _sums(_zero_filled(community.wh), _nones(community.wh), spans)
-        shown = replace(shown, community_kwh=summed, community_source=sources)
+        shown = replace(shown, community_wh=summed, community_source=sources)
     return shown
 
 
@@ -198,8 +197,8 @@ def _hourly(local: LocalHours, hours: StoredHours) -> Points:
     missing = _nones(hours.quality)
     return Points(
         bounds=local.hour_bounds,
-        consumption_kwh=_kwh_of(hours.consumption_wh, missing),
-        surplus_kwh=_kwh_of(hours.surplus_wh, missing),
+        consumption_wh=_known(hours.consumption_wh, missing),
+        surplus_wh=_known(hours.surplus_wh, missing),
         quality=list(map(_POINT_QUALITY.__getitem__, hours.quality)),
         source=list(map(_SOURCE.__getitem__, hours.source)),
     )
@@ -211,8 +210,8 @@ def _summed(hours: StoredHours, spans: Spans) -> Points:
     missing = list(compress(range(len(quality)), map(eq, quality, repeat(PointQuality.MISSING.value))))
     return Points(
         bounds=spans.bounds,
-        consumption_kwh=_kwh_of(map(sum, map(hours.consumption_wh.__getitem__, spans.hours)), missing),
-        surplus_kwh=_kwh_of(map(sum, map(hours.surplus_wh.__getitem__, spans.hours)), missing),
+        consumption_wh=_known(map(sum, map(hours.consumption_wh.__getitem__, spans.hours)), missing),
+        surplus_wh=_known(map(sum, map(hours.surplus_wh.__getitem__, spans.hours)), missing),
         quality=quality,
         source=list(map(_SOURCE_OF_HOURS.__getitem__, map(frozenset, map(hours.source.__getitem__, spans.hours)))),
     )
@@ -229,12 +228,12 @@ def _nones(column: list[Any]) -> list[int]:
     return list(compress(range(len(column)), map(is_, column, repeat(None))))
 
 
-def _sums(watt_hours: list[int], missing: Collection[int], spans: Spans) -> list[float | None]:
+def _sums(watt_hours: list[int], missing: Collection[int], spans: Spans) -> list[int | None]:
     """A day's or month's sum of the hours it has a value for (unknown ones are 0 Wh); None when it has none."""
     known = [True] * len(watt_hours)
     for position in missing:
         known[position] = False
-    return [_kwh(sum(watt_hours[hours])) if any(known[hours]) else None for hours in spans.hours]
+    return [sum(watt_hours[hours]) if any(known[hours]) else None for hours in spans.hours]
 
 
 def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
@@ -244,11 +243,12 @@ def _from[T](hidden: int, value: T, column: list[T]) -> list[T]:
     return shown
 
 
-def _kwh_of(watt_hours: Iterable[int], missing: Iterable[int]) -> list[float | None]:
-    kwh: list[float | None] = list(map(truediv, watt_hours, repeat(1000)))
+def _known(watt_hours: Iterable[int], missing: Iterable[int]) -> list[int | None]:
+    """The values with None at the positions of the unknown ones."""
+    shown: list[int | None] = list(watt_hours)
     for position in missing:
-        kwh[position] = None
-    return kwh
+        shown[position] = None
+    return shown
 
 
 def _kwh(watt_hours: int) -> float:

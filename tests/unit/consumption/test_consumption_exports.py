@@ -14,7 +14,14 @@ from shared.consumption import points
 from shared.consumption.csv_export import consumption_csv
 from shared.consumption.json_export import report_json
 from shared.consumption.local_hours import local_hours
-from shared.consumption.models import Consumption, ConsumptionPoint, ConsumptionReport, Granularity, Points
+from shared.consumption.models import (
+    Consumption,
+    ConsumptionPoint,
+    ConsumptionReport,
+    Granularity,
+    Points,
+    is_energy,
+)
 from shared.metering.hour_labels import MADRID
 from shared.metering.readings import Quality, Source, StoredHours
 from shared.supply_points.zones import ElectricZone
@@ -66,9 +73,12 @@ def report(
 
 
 def as_model(answer: Consumption) -> ConsumptionReport:
-    """The same report as the documented model, each point validated."""
-    names = answer.points.columns()
-    columns = [getattr(answer.points, name) for name in names]
+    """The same report as the documented model, each point validated: its energies in kWh, Wh / 1000."""
+    names = [name for name, _ in answer.points.columns()]
+    columns = [
+        [None if wh is None else wh / 1000 for wh in column] if is_energy(name) else column
+        for name, column in answer.points.columns()
+    ]
     bounds = answer.points.bounds
     point_fields = ["start", "end", *names]
     return ConsumptionReport(
@@ -116,12 +126,15 @@ def test_the_csv_rows_are_the_json_points(granularity: Granularity, sources: dic
     for point in as_model(answer).points:
         values = point.model_dump(mode="json", exclude_unset=True)
         expected.append(["" if value is None else str(value) for value in values.values()])
-    assert rows == [["start", "end", *answer.points.columns()], *expected]
+    assert rows == [["start", "end", *(name for name, _ in answer.points.columns())], *expected]
 
 
-def test_points_hold_every_field_of_a_point_in_its_order() -> None:
-    columns = [field.name for field in fields(Points)][1:]
-    assert ["start", "end", *columns] == list(ConsumptionPoint.model_fields)
+def test_points_hold_every_field_of_a_point_in_its_order_energies_in_wh() -> None:
+    held = [field.name for field in fields(Points)][1:]
+    written = [name.removesuffix("_wh") + "_kwh" if name.endswith("_wh") else name for name in held]
+    assert ["start", "end", *written] == list(ConsumptionPoint.model_fields)
+    every_column = Points(("a", "b"), *([None] for _ in held))
+    assert [name for name, _ in every_column.columns()] == written
 
 
 def test_a_range_whose_tariff_changes_writes_each_split_with_its_days() -> None:

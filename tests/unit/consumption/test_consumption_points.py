@@ -48,7 +48,7 @@ def test_a_local_day_has_23_24_or_25_hourly_points(day: date, count: int, offset
     assert by_hour.bounds[0] == f"{day.isoformat()}T00:00:00{offset}"
     assert by_hour.quality == [PointQuality.REAL] * count
     whole_day = consumption.points(local, hours, Granularity.DAY)
-    assert whole_day.consumption_kwh == [count * 100 / 1000]
+    assert whole_day.consumption_wh == [count * 100]
     assert [bound[:19] for bound in whole_day.bounds] == [f"{day}T00:00:00", f"{next_day(day)}T00:00:00"]
 
 
@@ -68,15 +68,15 @@ def test_missing_and_invisible_hours_are_null_and_mixed_days_say_so() -> None:
     seen = consumption.visible(hours, date(2024, 4, 2), MADRID)
     by_hour = consumption.points(local, seen, Granularity.HOUR)
     assert by_hour.quality[:24] == [PointQuality.MISSING] * 24  # not visible
-    assert by_hour.consumption_kwh[:24] == [None] * 24
+    assert by_hour.consumption_wh[:24] == [None] * 24
     days = consumption.points(local, seen, Granularity.DAY)
     assert days.quality == [PointQuality.MISSING, PointQuality.REAL]
     assert days.source == [None, "F5D"]
     first_day = consumption.points(local, consumption.visible(hours, None, MADRID), Granularity.DAY)
-    assert (first_day.quality[0], first_day.source[0], first_day.consumption_kwh[0]) == (
+    assert (first_day.quality[0], first_day.source[0], first_day.consumption_wh[0]) == (
         PointQuality.MIXED,
         "mixed",
-        2.25,
+        2250,
     )
     totals = consumption.totals(hours)
     assert (totals.hours_real, totals.hours_estimated, totals.hours_missing) == (46, 1, 1)
@@ -94,7 +94,7 @@ def test_months_group_by_local_month() -> None:
     local = local_hours(date(2024, 4, 30), date(2024, 5, 2), MADRID)
     months = consumption.points(local, stored(local), Granularity.MONTH)
     assert [bound[:10] for bound in months.bounds] == ["2024-04-30", "2024-05-01", "2024-05-02"]
-    assert months.consumption_kwh == [2.4, 2.4]
+    assert months.consumption_wh == [2400, 2400]
 
 
 def test_period_split_2_0td_weekday_and_weekend() -> None:
@@ -161,13 +161,13 @@ def test_generation_and_self_consumption_by_hour_day_and_totals() -> None:
     pv = consumption.solar(hours, produced(local, generation))
     by_hour = consumption.points(local, hours, Granularity.HOUR, pv)
 
-    assert by_hour.generation_kwh is not None and by_hour.self_consumption_kwh is not None
-    assert by_hour.generation_kwh[10:14] == [0.3, 0.9, 0.7, None]
+    assert by_hour.generation_wh is not None and by_hour.self_consumption_wh is not None
+    assert by_hour.generation_wh[10:14] == [300, 900, 700, None]
     # generation minus surplus, never below zero; null where either is missing
-    assert by_hour.self_consumption_kwh[10:14] == [0.0, 0.4, 0.7, None]
-    assert (by_hour.generation_kwh[20], by_hour.self_consumption_kwh[20]) == (0.4, None)
+    assert by_hour.self_consumption_wh[10:14] == [0, 400, 700, None]
+    assert (by_hour.generation_wh[20], by_hour.self_consumption_wh[20]) == (400, None)
     whole_day = consumption.points(local, hours, Granularity.DAY, pv)
-    assert (whole_day.generation_kwh, whole_day.self_consumption_kwh) == ([2.3], [1.1])
+    assert (whole_day.generation_wh, whole_day.self_consumption_wh) == ([2300], [1100])
     totals = consumption.totals(hours, pv)
     assert (totals.generation_kwh, totals.self_consumption_kwh) == (2.3, 1.1)
 
@@ -176,7 +176,7 @@ def test_a_house_without_an_installation_has_no_generation_columns() -> None:
     local = local_hours(date(2024, 4, 1), date(2024, 4, 2), MADRID)
     by_hour = consumption.points(local, stored(local), Granularity.HOUR)
 
-    assert by_hour.columns() == ["consumption_kwh", "surplus_kwh", "quality", "source"]
+    assert [name for name, _ in by_hour.columns()] == ["consumption_kwh", "surplus_kwh", "quality", "source"]
     assert consumption.totals(stored(local)).generation_kwh is None
 
 
@@ -201,7 +201,7 @@ def test_a_day_without_any_production_read_has_no_generation_sum() -> None:
 
     by_day = consumption.points(local, stored(local), Granularity.DAY, pv)
 
-    assert (by_day.generation_kwh, by_day.self_consumption_kwh) == ([2.4, None], [2.4, None])
+    assert (by_day.generation_wh, by_day.self_consumption_wh) == ([2400, None], [2400, None])
 
 
 def test_hours_read_in_peninsular_time_for_a_canary_house_are_one_hour_early_all_year() -> None:
