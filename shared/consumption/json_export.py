@@ -1,6 +1,7 @@
 """The consumption report as JSON, written from its columns: validating and serialising a ConsumptionPoint per
 hour would spend most of the request on a year's 8,784 points. pydantic still writes every value (one call per
-column), so the text is the one ConsumptionReport.model_dump_json() gives for the same report."""
+column), or its text is looked up (`energy_text`), so the text is the one ConsumptionReport.model_dump_json()
+gives for the same report."""
 
 from collections.abc import Sequence
 from itertools import repeat
