@@ -25,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from moto import mock_aws
 
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
     from shared.houses.models import StoredHouse
 
 REGION = "eu-west-1"
-MADRID = ZoneInfo("Europe/Madrid")
 CUPS = "ES0021000012345678LB0F"
 PV_HOUSE_CUPS = "ES0021000087654321MF0F"
 YEAR = 2024
@@ -129,6 +127,7 @@ def give_the_house_a_pv_installation(house_id: str) -> None:
     """A year of production stored as the poller stores it, and the house showing its installation: linked on the
     first day of the year, the installation is read at 06:00 each day, the month of yesterday so far (366 reads)."""
     from shared.houses import dal as houses  # noqa: PLC0415 - after the environment names the tables
+    from shared.metering.hour_labels import MADRID  # noqa: PLC0415
     from shared.pv.dal.generation import save_generation  # noqa: PLC0415
     from shared.pv.dal.installations import save_installation  # noqa: PLC0415
     from shared.pv.models import GeneratedHour, PvSettings, StoredPvInstallation  # noqa: PLC0415

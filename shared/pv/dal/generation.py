@@ -119,12 +119,12 @@ def hourly_generation(owner: str, start_utc: int, end_utc: int) -> StoredHours:
 def _packed_run(hours: Sequence[GeneratedHour]) -> bytes:
     first = min(hour.hour_start_utc for hour in hours) // _HOUR
     count = max(hour.hour_start_utc for hour in hours) // _HOUR - first + 1
-    watt_hours, flags = [0] * count, bytearray([_NOT_READ]) * count
+    read = StoredHours.without_values(first * _HOUR, count)
     for hour in hours:
         position = hour.hour_start_utc // _HOUR - first
-        watt_hours[position] = hour.generation_wh
-        flags[position] = _ESTIMATED if hour.estimated else _REAL
-    return _RUN_START.pack(first) + _run_values(count).pack(*watt_hours) + flags
+        read.consumption_wh[position] = hour.generation_wh
+        read.quality[position] = Quality.ESTIMATED if hour.estimated else Quality.REAL
+    return _run_of(read)
 
 
 def _run_of(hours: StoredHours) -> bytes:
